@@ -1,0 +1,40 @@
+from django.contrib import admin
+from modeltranslation.admin import TranslationTabularInline
+
+from cyberwatch.admin import ContentAdmin, MissingTranslationFilter
+
+from .models import Advice, CrimeArea, CrimeExample, OverviewSection
+
+
+@admin.register(OverviewSection)
+class OverviewSectionAdmin(ContentAdmin):
+    list_display = ["heading", "key", "ordering", "languages"]
+    list_editable = ["ordering"]
+    list_filter = [MissingTranslationFilter]
+    search_fields = ["heading", "body", "key"]
+
+
+class CrimeExampleInline(TranslationTabularInline):
+    model = CrimeExample
+    extra = 1
+    fields = ["name", "ordering"]
+
+
+@admin.register(CrimeArea)
+class CrimeAreaAdmin(ContentAdmin):
+    list_display = ["name", "slug", "ordering", "languages"]
+    list_editable = ["ordering"]
+    list_filter = [MissingTranslationFilter]
+    search_fields = ["name", "summary", "slug"]
+    prepopulated_fields = {"slug": ["name_en"]}
+    inlines = [CrimeExampleInline]
+
+
+@admin.register(Advice)
+class AdviceAdmin(ContentAdmin):
+    list_display = ["title", "status", "published_at", "languages"]
+    list_filter = ["status", "published_at", "crime_areas", MissingTranslationFilter]
+    search_fields = ["title", "summary", "slug"]
+    date_hierarchy = "published_at"
+    prepopulated_fields = {"slug": ["title_en"]}
+    filter_horizontal = ["crime_areas"]

@@ -1,0 +1,98 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from cyberwatch.images import WithImage
+from cyberwatch.languages import TranslatedContent, TranslatedQuerySet
+from cyberwatch.publishing import Publishable, PublishedQuerySetMixin
+from cyberwatch.sanitising import SanitisedRichTextMixin
+
+
+class OverviewSection(SanitisedRichTextMixin, TranslatedContent):
+    """The editable introduction to cybercrime shown on the home page, in ordered sections."""
+
+    key = models.SlugField(_("key"), max_length=50, unique=True)
+    heading = models.CharField(_("heading"), max_length=200)
+    body = models.TextField(_("body"), blank=True)
+    ordering = models.PositiveIntegerField(_("ordering"), default=0)
+
+    title_field = "heading"
+    text_fields = ("body",)
+
+    objects = TranslatedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["ordering", "pk"]
+        verbose_name = _("overview section")
+        verbose_name_plural = _("overview")
+
+    def __str__(self):
+        return self.heading
+
+
+class CrimeAreaQuerySet(TranslatedQuerySet):
+    def with_card_data(self):
+        return self.prefetch_related("examples")
+
+
+class CrimeArea(SanitisedRichTextMixin, WithImage, TranslatedContent):
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    summary = models.TextField(_("summary"), blank=True)
+    body = models.TextField(_("body"), blank=True)
+    ordering = models.PositiveIntegerField(_("ordering"), default=0)
+
+    title_field = "name"
+
+    objects = CrimeAreaQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["ordering", "pk"]
+        verbose_name = _("crime area")
+        verbose_name_plural = _("crime areas")
+
+    def __str__(self):
+        return self.name
+
+
+class CrimeExample(models.Model):
+    """One example of a crime area (botnets, malware, phishing…), in the area's order."""
+
+    crime_area = models.ForeignKey(CrimeArea, on_delete=models.CASCADE, related_name="examples")
+    name = models.CharField(_("name"), max_length=200)
+    ordering = models.PositiveIntegerField(_("ordering"), default=0)
+
+    class Meta:
+        ordering = ["ordering", "pk"]
+        verbose_name = _("example")
+        verbose_name_plural = _("examples")
+
+    def __str__(self):
+        return self.name
+
+
+class AdviceQuerySet(PublishedQuerySetMixin, TranslatedQuerySet):
+    pass
+
+
+class Advice(SanitisedRichTextMixin, Publishable, TranslatedContent):
+    """Safety advice for the public (the Heartbleed bug, staying safe online)."""
+
+    title = models.CharField(_("title"), max_length=300)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    summary = models.TextField(_("summary"), blank=True)
+    body = models.TextField(_("body"), blank=True)
+    crime_areas = models.ManyToManyField(
+        CrimeArea, blank=True, related_name="advice", verbose_name=_("crime areas")
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = AdviceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "pk"]
+        verbose_name = _("advice")
+        verbose_name_plural = _("advice")
+
+    def __str__(self):
+        return self.title

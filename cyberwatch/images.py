@@ -1,0 +1,184 @@
+"""Uploaded images: validated with Pillow, stripped of metadata, and turned into responsive
+renditions once, when they are saved (never per request)."""
+
+import io
+import warnings
+from pathlib import PurePosixPath
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import models
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext_lazy as _
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+MAX_BYTES = 20 * 1024 * 1024
+MAX_PIXELS = 40_000_000
+ACCEPTED_FORMATS = {"JPEG", "PNG", "WEBP", "GIF"}
+RENDITION_WIDTHS = (480, 960, 1600)
+RENDITION_FORMATS = (("webp", "WEBP", "image/webp"), ("jpg", "JPEG", "image/jpeg"))
+
+
+def validate_image(file):
+    """Refuse anything that is not a real image of reasonable size, with a clear message."""
+    if file.size > MAX_BYTES:
+        raise ValidationError(
+            _("This file is %(size)s; images of at most %(limit)s are accepted."),
+            code="too_big",
+            params={"size": filesizeformat(file.size), "limit": filesizeformat(MAX_BYTES)},
+        )
+    file.seek(0)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(file) as image:
+                width, height = image.size
+                image_format = image.format
+                if width * height > MAX_PIXELS:
+                    raise _too_many_pixels(width, height)
+                image.verify()
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise ValidationError(
+            _("This image is too large to open safely (more than %(limit)s megapixels)."),
+            code="decompression_bomb",
+            params={"limit": MAX_PIXELS // 1_000_000},
+        ) from None
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
+        raise ValidationError(
+            _("This file is not an image that can be read (JPEG, PNG, WebP or GIF)."),
+            code="invalid_image",
+        ) from None
+    finally:
+        file.seek(0)
+    if image_format not in ACCEPTED_FORMATS:
+        raise ValidationError(
+            _("Images must be JPEG, PNG, WebP or GIF files."), code="invalid_format"
+        )
+
+
+def _too_many_pixels(width, height):
+    return ValidationError(
+        _(
+            "This image is %(width)s × %(height)s pixels; "
+            "at most %(limit)s megapixels are accepted."
+        ),
+        code="too_many_pixels",
+        params={"width": width, "height": height, "limit": MAX_PIXELS // 1_000_000},
+    )
+
+
+def _encode(image, pillow_format):
+    buffer = io.BytesIO()
+    if pillow_format == "JPEG" and image.mode != "RGB":
+        background = Image.new("RGB", image.size, "white")
+        background.paste(image, mask=image.getchannel("A") if "A" in image.getbands() else None)
+        image = background
+    # No `exif=` argument: Pillow writes no EXIF/GPS block unless it is given one.
+    image.save(buffer, format=pillow_format, quality=82, optimize=True)
+    return buffer.getvalue()
+
+
+def _opened(field_file):
+    field_file.open("rb")
+    field_file.seek(0)
+    image = Image.open(field_file)
+    image = ImageOps.exif_transpose(image)
+    if image.mode not in ("RGB", "RGBA"):
+        image = image.convert("RGBA" if "transparency" in image.info else "RGB")
+    return image
+
+
+class WithImage(models.Model):
+    """An optional illustrative image with its alternative text, caption and credit."""
+
+    image = models.ImageField(
+        _("image"),
+        upload_to="images/%Y/%m/",
+        blank=True,
+        validators=[validate_image],
+        width_field="image_width",
+        height_field="image_height",
+        help_text=_("JPEG, PNG, WebP or GIF; at most 20 MB and 40 megapixels."),
+    )
+    image_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    image_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    image_alt = models.CharField(
+        _("image description (alt text)"),
+        max_length=250,
+        blank=True,
+        help_text=_("What the image shows, for people who cannot see it."),
+    )
+    image_caption = models.CharField(_("image caption"), max_length=300, blank=True)
+    image_credit = models.CharField(_("image credit"), max_length=200, blank=True)
+    image_renditions = models.JSONField(default=list, blank=True, editable=False)
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if self.image and not self.image._committed:
+            self._store_image_without_metadata()
+            self.image_renditions = self._make_renditions()
+        elif not self.image:
+            self.image_renditions = []
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        super().clean()
+        if self.image and not any(
+            getattr(self, f"image_alt_{code}", "") for code, _name in settings.LANGUAGES
+        ):
+            raise ValidationError(
+                {
+                    f"image_alt_{settings.LANGUAGE_CODE}": _(
+                        "Describe the image for people who cannot see it."
+                    )
+                }
+            )
+
+    def _store_image_without_metadata(self):
+        image = _opened(self.image)
+        pillow_format = "PNG" if image.mode == "RGBA" else "JPEG"
+        name = (
+            PurePosixPath(self.image.name)
+            .with_suffix(".png" if pillow_format == "PNG" else ".jpg")
+            .name
+        )
+        self.image.save(name, ContentFile(_encode(image, pillow_format)), save=False)
+        self.image_width, self.image_height = image.size
+
+    def _make_renditions(self):
+        image = _opened(self.image)
+        width, height = image.size
+        stem = PurePosixPath(self.image.name).stem
+        widths = [w for w in RENDITION_WIDTHS if w < width] + [min(width, RENDITION_WIDTHS[-1])]
+        renditions = []
+        storage = self.image.storage
+        for target in sorted(set(widths)):
+            resized = image.resize((target, max(1, round(height * target / width))), Image.LANCZOS)
+            for extension, pillow_format, mime_type in RENDITION_FORMATS:
+                name = storage.save(
+                    f"renditions/{stem}-{target}.{extension}",
+                    ContentFile(_encode(resized, pillow_format)),
+                )
+                renditions.append(
+                    {
+                        "name": name,
+                        "width": resized.width,
+                        "height": resized.height,
+                        "type": mime_type,
+                    }
+                )
+        return renditions
+
+    def image_sources(self):
+        """The renditions grouped for a `<picture>`: [(mime type, srcset)], best format first."""
+        storage = self.image.storage
+        sources = []
+        for _extension, _format, mime_type in RENDITION_FORMATS:
+            candidates = [r for r in self.image_renditions if r["type"] == mime_type]
+            srcset = ", ".join(f"{storage.url(r['name'])} {r['width']}w" for r in candidates)
+            if srcset:
+                sources.append((mime_type, srcset, candidates[-1]))
+        return sources

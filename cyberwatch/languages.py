@@ -1,0 +1,160 @@
+"""Which language an item is shown in: the one fallback rule of SPEC §3.
+
+An item is *available in* a language when its title and at least one of its text fields
+(summary or body) are filled in that language. When it is not available in the page's language,
+it is shown in the first available of (its original language, en, fr, es, ar).
+"""
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Case, CharField, F, Q, TextField, Value, When
+from django.utils.functional import cached_property
+from django.utils.translation import get_language_info
+from modeltranslation.utils import build_localized_fieldname
+
+FALLBACK_ORDER = ("en", "fr", "es", "ar")
+RIGHT_TO_LEFT = frozenset({"ar"})
+
+
+def language_codes():
+    return [code for code, _name in settings.LANGUAGES]
+
+
+def text_direction(language):
+    return "rtl" if language in RIGHT_TO_LEFT else "ltr"
+
+
+def fallback_order(requested, original):
+    """The languages to try, in order, for a page in `requested` and an item first written in
+    `original`."""
+    order = [requested, original, *FALLBACK_ORDER]
+    return list(dict.fromkeys(code for code in order if code))
+
+
+@dataclass(frozen=True)
+class Shown:
+    """An item's text as a page in `requested` shows it."""
+
+    item: object
+    language: str
+    requested: str
+
+    @property
+    def is_fallback(self):
+        return self.language != self.requested
+
+    @property
+    def direction(self):
+        return text_direction(self.language)
+
+    @property
+    def language_name(self):
+        return get_language_info(self.language)["name_translated"]
+
+    def __getattr__(self, name):
+        # `shown.title`, `shown.summary`… read the column of the shown language.
+        if name.startswith("_") or name not in self.item.translated_fields():
+            raise AttributeError(name)
+        return getattr(self.item, build_localized_fieldname(name, self.language)) or ""
+
+
+class TranslatedContent(models.Model):
+    """Mixin for models whose text is translated with django-modeltranslation.
+
+    Subclasses name their title field and their text fields (any one of which, with the title,
+    makes the item available in a language).
+    """
+
+    title_field = "title"
+    text_fields = ("summary", "body")
+    original_language = "en"  # Article stores its own.
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def translated_fields(cls):
+        from modeltranslation.translator import translator
+
+        return translator.get_options_for_model(cls).all_fields.keys()
+
+    def _filled(self, field, language):
+        value = getattr(self, build_localized_fieldname(field, language), "")
+        return bool(value and value.strip())
+
+    def is_available_in(self, language):
+        return self._filled(self.title_field, language) and any(
+            self._filled(field, language) for field in self.text_fields
+        )
+
+    @cached_property
+    def available_languages(self):
+        return [code for code in language_codes() if self.is_available_in(code)]
+
+    def display_language(self, requested):
+        """The language this item is shown in on a page in `requested`. Never one with an
+        empty title: an item available nowhere is shown where it has a title at all."""
+        order = fallback_order(requested, self.original_language)
+        available = self.available_languages
+        for code in order:
+            if code in available:
+                return code
+        for code in order:
+            if self._filled(self.title_field, code):
+                return code
+        return requested
+
+    def shown_in(self, requested):
+        return Shown(self, self.display_language(requested), requested)
+
+
+def available_in_q(model, language):
+    """The SQL twin of `TranslatedContent.is_available_in`."""
+    title = build_localized_fieldname(model.title_field, language)
+    text = Q()
+    for field in model.text_fields:
+        text |= Q(**{f"{build_localized_fieldname(field, language)}__gt": ""})
+    return Q(**{f"{title}__gt": ""}) & text
+
+
+class TranslatedQuerySet(models.QuerySet):
+    def available_in(self, language):
+        return self.filter(available_in_q(self.model, language))
+
+    def with_display_language(self, requested):
+        """Annotate `display_language`, as `TranslatedContent.display_language` decides it, and
+        `display_<field>` for the title and text fields, so that filtering and ordering work on
+        the text the visitor sees (modeltranslation alone would only look at one column)."""
+        model = self.model
+        has_original = any(field.name == "original_language" for field in model._meta.fields)
+
+        def in_fallback_order(condition):
+            whens = [When(condition(requested), then=Value(requested))]
+            if has_original:
+                whens += [
+                    When(Q(original_language=code) & condition(code), then=Value(code))
+                    for code in FALLBACK_ORDER
+                ]
+            return whens + [When(condition(code), then=Value(code)) for code in FALLBACK_ORDER]
+
+        def title_filled(code):
+            return Q(**{f"{build_localized_fieldname(model.title_field, code)}__gt": ""})
+
+        whens = in_fallback_order(lambda code: available_in_q(model, code))
+        whens += in_fallback_order(title_filled)
+        queryset = self.annotate(
+            display_language=Case(*whens, default=Value(requested), output_field=CharField())
+        )
+        shown_columns = {
+            f"display_{field}": Case(
+                *[
+                    When(display_language=code, then=F(build_localized_fieldname(field, code)))
+                    for code in language_codes()
+                ],
+                output_field=TextField(),
+            )
+            for field in (model.title_field, *model.text_fields)
+        }
+        return queryset.annotate(**shown_columns)

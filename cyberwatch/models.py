@@ -1,0 +1,22 @@
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class PreviousSlug(models.Model):
+    """A slug an item was published under, so that its old links answer with a 301."""
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
+    object_id = models.PositiveBigIntegerField()
+    slug = models.SlugField(_("slug"), max_length=100)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["content_type", "slug"], name="unique_previous_slug")
+        ]
+        verbose_name = _("previous slug")
+        verbose_name_plural = _("previous slugs")
+
+    def __str__(self):
+        return self.slug

@@ -1,0 +1,16 @@
+from django.contrib import admin
+
+from cyberwatch.admin import ContentAdmin, MissingTranslationFilter
+
+from .models import Initiative
+
+
+@admin.register(Initiative)
+class InitiativeAdmin(ContentAdmin):
+    list_display = ["name", "acronym", "parent", "status", "opened_on", "ordering", "languages"]
+    list_editable = ["ordering"]
+    list_filter = ["status", "parent", MissingTranslationFilter]
+    list_select_related = ["parent"]
+    search_fields = ["name", "acronym", "summary", "slug"]
+    date_hierarchy = "opened_on"
+    prepopulated_fields = {"slug": ["name_en"]}

@@ -1,0 +1,62 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from cyberwatch.images import WithImage
+from cyberwatch.languages import TranslatedContent, TranslatedQuerySet
+from cyberwatch.sanitising import SanitisedRichTextMixin
+
+
+class InitiativeQuerySet(TranslatedQuerySet):
+    def roots(self):
+        return self.filter(parent__isnull=True)
+
+
+class Initiative(SanitisedRichTextMixin, WithImage, TranslatedContent):
+    """A programme or facility of the directorate; may be part of a parent initiative
+    (the Digital Crime Centre is part of the Global Complex for Innovation)."""
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("Planned")
+        UNDER_CONSTRUCTION = "under_construction", _("Under construction")
+        OPERATIONAL = "operational", _("Operational")
+
+    name = models.CharField(_("name"), max_length=200)
+    acronym = models.CharField(_("acronym"), max_length=20, blank=True)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    summary = models.TextField(_("summary"), blank=True)
+    body = models.TextField(_("body"), blank=True)
+    location = models.CharField(_("location"), max_length=200, blank=True)
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("part of"),
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.PLANNED
+    )
+    opened_on = models.DateField(_("opened on"), null=True, blank=True)
+    ordering = models.PositiveIntegerField(_("ordering"), default=0)
+
+    title_field = "name"
+
+    objects = InitiativeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["ordering", "pk"]
+        verbose_name = _("initiative")
+        verbose_name_plural = _("initiatives")
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        ancestor = self.parent
+        while ancestor is not None:
+            if ancestor.pk == self.pk:
+                raise ValidationError({"parent": _("An initiative cannot be part of itself.")})
+            ancestor = ancestor.parent

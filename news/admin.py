@@ -1,0 +1,30 @@
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from cyberwatch.admin import ContentAdmin, MissingTranslationFilter
+
+from .models import Article
+
+
+@admin.register(Article)
+class ArticleAdmin(ContentAdmin):
+    list_display = ["title", "status", "published_at", "original_language", "languages"]
+    list_filter = [
+        "status",
+        "published_at",
+        "original_language",
+        "crime_areas",
+        "initiatives",
+        MissingTranslationFilter,
+    ]
+    search_fields = ["title_en", "title_fr", "title_es", "title_ar", "summary", "slug"]
+    date_hierarchy = "published_at"
+    filter_horizontal = ["crime_areas", "initiatives"]
+    readonly_fields = ["created_at", "created_by", "updated_at", "updated_by"]
+    fieldsets = [
+        (_("Text"), {"fields": ["title", "slug", "original_language", "summary", "body"]}),
+        (_("Publication"), {"fields": ["status", "published_at"]}),
+        (_("Topics"), {"fields": ["crime_areas", "initiatives"]}),
+        (_("Image"), {"fields": ["image", "image_alt", "image_caption", "image_credit"]}),
+        (_("History"), {"fields": ["created_at", "created_by", "updated_at", "updated_by"]}),
+    ]

@@ -1,0 +1,124 @@
+"""The fallback rule of SPEC §3, in Python and in SQL."""
+
+import itertools
+
+import pytest
+
+from news.models import Article
+
+from .factories import ArticleFactory
+
+LANGUAGES = ["en", "fr", "es", "ar"]
+
+
+def article_in(languages, original):
+    fields = {f"title_{code}": None for code in LANGUAGES} | {
+        f"summary_{code}": None for code in LANGUAGES
+    }
+    for code in languages:
+        fields[f"title_{code}"] = f"Title in {code}"
+        fields[f"summary_{code}"] = f"Summary in {code}"
+    return ArticleFactory(original_language=original, **fields)
+
+
+@pytest.mark.django_db
+def test_item_in_one_language_is_shown_in_it_everywhere():
+    article = article_in(["fr"], original="fr")
+    assert article.available_languages == ["fr"]
+    for requested in LANGUAGES:
+        shown = article.shown_in(requested)
+        assert shown.language == "fr"
+        assert shown.title == "Title in fr"
+        assert shown.is_fallback is (requested != "fr")
+
+
+@pytest.mark.django_db
+def test_item_in_two_languages_falls_back_to_its_original_first():
+    article = article_in(["en", "es"], original="es")
+    assert article.display_language("en") == "en"
+    assert article.display_language("es") == "es"
+    # Not available in fr or ar: the original language (es) comes before en.
+    assert article.display_language("fr") == "es"
+    assert article.display_language("ar") == "es"
+
+
+@pytest.mark.django_db
+def test_item_in_two_languages_without_its_original_follows_en_fr_es_ar():
+    article = article_in(["fr", "ar"], original="es")
+    assert article.display_language("en") == "fr"
+    assert article.display_language("es") == "fr"
+    assert article.display_language("ar") == "ar"
+
+
+@pytest.mark.django_db
+def test_item_in_four_languages_is_shown_in_the_page_language():
+    article = article_in(LANGUAGES, original="fr")
+    assert article.available_languages == LANGUAGES
+    for requested in LANGUAGES:
+        assert article.display_language(requested) == requested
+        assert not article.shown_in(requested).is_fallback
+
+
+@pytest.mark.django_db
+def test_a_title_without_text_does_not_make_an_item_available():
+    article = article_in(["fr"], original="fr")
+    article.title_en = "Only a title"
+    article.save()
+    assert not article.is_available_in("en")
+    assert article.display_language("en") == "fr"
+
+
+@pytest.mark.django_db
+def test_item_available_nowhere_is_never_shown_with_an_empty_title():
+    article = article_in([], original="en")
+    article.title_es = "Solo un título"
+    article.save()
+    assert article.available_languages == []
+    assert article.shown_in("fr").title == "Solo un título"
+
+
+@pytest.mark.django_db
+def test_arabic_is_right_to_left():
+    article = article_in(["ar"], original="ar")
+    assert article.shown_in("en").direction == "rtl"
+    assert article.shown_in("ar").direction == "rtl"
+    assert article_in(["fr"], original="fr").shown_in("ar").direction == "ltr"
+
+
+@pytest.mark.django_db
+def test_available_in_matches_the_python_rule():
+    combos = [
+        (set(languages), original)
+        for size in range(1, 5)
+        for languages in itertools.combinations(LANGUAGES, size)
+        for original in LANGUAGES
+    ]
+    articles = [article_in(languages, original) for languages, original in combos]
+    for code in LANGUAGES:
+        in_sql = set(Article.objects.available_in(code).values_list("pk", flat=True))
+        in_python = {a.pk for a in articles if a.is_available_in(code)}
+        assert in_sql == in_python
+
+
+@pytest.mark.django_db
+def test_sql_display_language_matches_the_python_rule():
+    combos = [
+        (languages, original)
+        for size in range(0, 5)
+        for languages in itertools.combinations(LANGUAGES, size)
+        for original in LANGUAGES
+    ]
+    articles = {}
+    for languages, original in combos:
+        article = article_in(languages, original)
+        if not languages:
+            article.title_ar = "عنوان فقط"
+            article.save()
+        articles[article.pk] = article
+    for requested in LANGUAGES:
+        rows = Article.objects.with_display_language(requested).values_list(
+            "pk", "display_language", "display_title"
+        )
+        for pk, language, title in rows:
+            shown = articles[pk].shown_in(requested)
+            assert (language, title) == (shown.language, shown.title), (pk, requested)

@@ -1,0 +1,33 @@
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def import_settings(**env):
+    environment = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG"}}
+    environment.update(env)
+    return subprocess.run(
+        [sys.executable, "-c", "import cyberwatch.settings"],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_debug_off_without_secret_key_refuses_to_start():
+    result = import_settings(DEBUG="0")
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_debug_off_with_secret_key_starts():
+    assert import_settings(DEBUG="0", SECRET_KEY="x" * 50).returncode == 0
+
+
+def test_defaults_start_with_nothing_set():
+    assert import_settings().returncode == 0
