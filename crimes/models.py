@@ -1,10 +1,12 @@
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from cyberwatch.images import WithImage
 from cyberwatch.languages import TranslatedContent, TranslatedQuerySet
 from cyberwatch.publishing import Publishable, PublishedQuerySetMixin
 from cyberwatch.sanitising import SanitisedRichTextMixin
+from cyberwatch.slugs import KeepsPreviousSlugs
 
 
 class OverviewSection(SanitisedRichTextMixin, TranslatedContent):
@@ -34,7 +36,7 @@ class CrimeAreaQuerySet(TranslatedQuerySet):
         return self.prefetch_related("examples")
 
 
-class CrimeArea(SanitisedRichTextMixin, WithImage, TranslatedContent):
+class CrimeArea(KeepsPreviousSlugs, SanitisedRichTextMixin, WithImage, TranslatedContent):
     name = models.CharField(_("name"), max_length=200)
     slug = models.SlugField(_("slug"), max_length=100, unique=True)
     summary = models.TextField(_("summary"), blank=True)
@@ -53,9 +55,15 @@ class CrimeArea(SanitisedRichTextMixin, WithImage, TranslatedContent):
     def __str__(self):
         return self.name
 
+    def get_absolute_url(self):
+        return reverse("crimes:crimearea_detail", kwargs={"slug": self.slug})
 
-class CrimeExample(models.Model):
+
+class CrimeExample(TranslatedContent):
     """One example of a crime area (botnets, malware, phishing…), in the area's order."""
+
+    title_field = "name"
+    text_fields = ()
 
     crime_area = models.ForeignKey(CrimeArea, on_delete=models.CASCADE, related_name="examples")
     name = models.CharField(_("name"), max_length=200)
@@ -74,7 +82,7 @@ class AdviceQuerySet(PublishedQuerySetMixin, TranslatedQuerySet):
     pass
 
 
-class Advice(SanitisedRichTextMixin, Publishable, TranslatedContent):
+class Advice(KeepsPreviousSlugs, SanitisedRichTextMixin, Publishable, TranslatedContent):
     """Safety advice for the public (the Heartbleed bug, staying safe online)."""
 
     title = models.CharField(_("title"), max_length=300)
@@ -96,3 +104,6 @@ class Advice(SanitisedRichTextMixin, Publishable, TranslatedContent):
 
     def __str__(self):
         return self.title
+
+    def get_absolute_url(self):
+        return reverse("advice:advice_detail", kwargs={"slug": self.slug})

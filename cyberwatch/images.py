@@ -173,12 +173,23 @@ class WithImage(models.Model):
         return renditions
 
     def image_sources(self):
-        """The renditions grouped for a `<picture>`: [(mime type, srcset)], best format first."""
+        """The renditions for a `<picture>`, best format first, the fallback (JPEG) last:
+        [{"type", "srcset", "src", "width", "height"}]."""
         storage = self.image.storage
         sources = []
         for _extension, _format, mime_type in RENDITION_FORMATS:
             candidates = [r for r in self.image_renditions if r["type"] == mime_type]
-            srcset = ", ".join(f"{storage.url(r['name'])} {r['width']}w" for r in candidates)
-            if srcset:
-                sources.append((mime_type, srcset, candidates[-1]))
+            if candidates:
+                largest = candidates[-1]
+                sources.append(
+                    {
+                        "type": mime_type,
+                        "srcset": ", ".join(
+                            f"{storage.url(r['name'])} {r['width']}w" for r in candidates
+                        ),
+                        "src": storage.url(largest["name"]),
+                        "width": largest["width"],
+                        "height": largest["height"],
+                    }
+                )
         return sources

@@ -85,8 +85,8 @@ class TranslatedContent(models.Model):
         return bool(value and value.strip())
 
     def is_available_in(self, language):
-        return self._filled(self.title_field, language) and any(
-            self._filled(field, language) for field in self.text_fields
+        return self._filled(self.title_field, language) and (
+            not self.text_fields or any(self._filled(field, language) for field in self.text_fields)
         )
 
     @cached_property
@@ -116,7 +116,7 @@ def available_in_q(model, language):
     text = Q()
     for field in model.text_fields:
         text |= Q(**{f"{build_localized_fieldname(field, language)}__gt": ""})
-    return Q(**{f"{title}__gt": ""}) & text
+    return Q(**{f"{title}__gt": ""}) & text  # an empty Q() matches everything
 
 
 class TranslatedQuerySet(models.QuerySet):
@@ -124,8 +124,8 @@ class TranslatedQuerySet(models.QuerySet):
         return self.filter(available_in_q(self.model, language))
 
     def with_display_language(self, requested):
-        """Annotate `display_language`, as `TranslatedContent.display_language` decides it, and
-        `display_<field>` for the title and text fields, so that filtering and ordering work on
+        """Annotate `shown_language`, as `TranslatedContent.display_language` decides it, and
+        `shown_<field>` for the title and text fields, so that filtering and ordering work on
         the text the visitor sees (modeltranslation alone would only look at one column)."""
         model = self.model
         has_original = any(field.name == "original_language" for field in model._meta.fields)
@@ -145,12 +145,12 @@ class TranslatedQuerySet(models.QuerySet):
         whens = in_fallback_order(lambda code: available_in_q(model, code))
         whens += in_fallback_order(title_filled)
         queryset = self.annotate(
-            display_language=Case(*whens, default=Value(requested), output_field=CharField())
+            shown_language=Case(*whens, default=Value(requested), output_field=CharField())
         )
         shown_columns = {
-            f"display_{field}": Case(
+            f"shown_{field}": Case(
                 *[
-                    When(display_language=code, then=F(build_localized_fieldname(field, code)))
+                    When(shown_language=code, then=F(build_localized_fieldname(field, code)))
                     for code in language_codes()
                 ],
                 output_field=TextField(),

@@ -1,13 +1,26 @@
-"""Root URLs: the admin, and the public site under a language prefix."""
+"""Root URLs: `/` chooses a language; the public site lives under a language prefix."""
 
 from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
 from django.conf.urls.static import static
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
+
+from . import views
 
 urlpatterns = [
+    path("", views.choose_language, name="choose_language"),
     path("admin/", admin.site.urls),
 ]
+
+urlpatterns += i18n_patterns(
+    path("", views.HomeView.as_view(), name="home"),
+    path("crimes/", include("crimes.urls")),
+    path("advice/", include("crimes.advice_urls")),
+    path("initiatives/", include("initiatives.urls")),
+    path("news/", include("news.urls")),
+    prefix_default_language=True,
+)
 
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -1,17 +1,23 @@
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from cyberwatch.images import WithImage
 from cyberwatch.languages import TranslatedContent, TranslatedQuerySet
 from cyberwatch.sanitising import SanitisedRichTextMixin
+from cyberwatch.slugs import KeepsPreviousSlugs
 
 
 class InitiativeQuerySet(TranslatedQuerySet):
     def roots(self):
         return self.filter(parent__isnull=True)
 
+    def tree(self):
+        """Top-level initiatives with their parts (`children`) fetched alongside."""
+        return self.roots().prefetch_related("children")
 
-class Initiative(SanitisedRichTextMixin, WithImage, TranslatedContent):
+
+class Initiative(KeepsPreviousSlugs, SanitisedRichTextMixin, WithImage, TranslatedContent):
     """A programme or facility of the directorate; may be part of a parent initiative
     (the Digital Crime Centre is part of the Global Complex for Innovation)."""
 
@@ -51,6 +57,9 @@ class Initiative(SanitisedRichTextMixin, WithImage, TranslatedContent):
 
     def __str__(self):
         return self.name
+
+    def get_absolute_url(self):
+        return reverse("initiatives:initiative_detail", kwargs={"slug": self.slug})
 
     def clean(self):
         from django.core.exceptions import ValidationError

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.utils import build_localized_fieldname
 
@@ -8,6 +9,7 @@ from cyberwatch.images import WithImage
 from cyberwatch.languages import TranslatedContent, TranslatedQuerySet
 from cyberwatch.publishing import Publishable, PublishedQuerySetMixin
 from cyberwatch.sanitising import SanitisedRichTextMixin
+from cyberwatch.slugs import KeepsPreviousSlugs
 
 
 class ArticleQuerySet(PublishedQuerySetMixin, TranslatedQuerySet):
@@ -16,7 +18,9 @@ class ArticleQuerySet(PublishedQuerySetMixin, TranslatedQuerySet):
         return self.prefetch_related("crime_areas")
 
 
-class Article(SanitisedRichTextMixin, WithImage, Publishable, TranslatedContent):
+class Article(
+    KeepsPreviousSlugs, SanitisedRichTextMixin, WithImage, Publishable, TranslatedContent
+):
     # Blank in any one language: only the original language's title is required (see clean()).
     title = models.CharField(_("title"), max_length=300, blank=True)
     slug = models.SlugField(_("slug"), max_length=100, unique=True)
@@ -69,6 +73,18 @@ class Article(SanitisedRichTextMixin, WithImage, Publishable, TranslatedContent)
 
     def __str__(self):
         return self.title
+
+    def get_absolute_url(self):
+        return reverse("news:article_detail", kwargs={"slug": self.slug})
+
+    def related_articles(self):
+        """Other public articles sharing a crime area with this one, newest first."""
+        tagged = Article.crime_areas.through.objects.filter(
+            crimearea__in=self.crime_areas.all()
+        ).values("article_id")
+        return (
+            Article.objects.published().filter(pk__in=tagged).exclude(pk=self.pk).with_card_data()
+        )
 
     def clean(self):
         super().clean()

@@ -53,10 +53,16 @@ class PublishedFactory(factory.django.DjangoModelFactory):
 class AdviceFactory(PublishedFactory):
     class Meta:
         model = Advice
+        skip_postgeneration_save = True
 
     title_en = factory.Sequence(lambda n: f"Advice {n}")
     slug = factory.Sequence(lambda n: f"advice-{n}")
     summary_en = "Stay safe."
+
+    @factory.post_generation
+    def crime_areas(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.crime_areas.set(extracted)
 
 
 class ArticleFactory(PublishedFactory):

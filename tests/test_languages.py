@@ -117,7 +117,7 @@ def test_sql_display_language_matches_the_python_rule():
         articles[article.pk] = article
     for requested in LANGUAGES:
         rows = Article.objects.with_display_language(requested).values_list(
-            "pk", "display_language", "display_title"
+            "pk", "shown_language", "shown_title"
         )
         for pk, language, title in rows:
             shown = articles[pk].shown_in(requested)

@@ -1,0 +1,8 @@
+from django.urls import path
+
+from . import views
+
+app_name = "advice"
+urlpatterns = [
+    path("<slug:slug>/", views.AdviceDetailView.as_view(), name="advice_detail"),
+]

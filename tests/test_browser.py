@@ -1,0 +1,111 @@
+"""The site in a real browser (Debian's Chromium driven by Playwright): no accessibility
+violations (axe-core), no console errors, and the filter form works without JavaScript."""
+
+import os
+import shutil
+
+import pytest
+from django.core.management import call_command
+
+# Playwright's sync API runs an event loop in this thread; the test's own ORM calls are safe.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+PAGES = [
+    "/{lang}/",
+    "/{lang}/news/",
+    "/{lang}/news/interpol-coordonne-une-operation-mondiale-visant-a-mettre-le-botnet-simda-hors/",
+    "/{lang}/crimes/attacks-on-computer-systems/",
+    "/{lang}/initiatives/igci/",
+    "/{lang}/advice/heartbleed-bug/",
+]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not os.path.exists(CHROMIUM):
+        if os.environ.get("CYBERWATCH_REQUIRE_SERVICES"):
+            pytest.fail(f"Chromium is required for the browser tests and is missing: {CHROMIUM}")
+        pytest.skip("Chromium is not installed (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def site(live_server, transactional_db):
+    call_command("seed_content", verbosity=0)
+    return live_server.url
+
+
+def open_page(browser, url, javascript=True):
+    context = browser.new_context(java_script_enabled=javascript)
+    page = context.new_page()
+    errors = []
+    page.on(
+        "console", lambda message: errors.append(message.text) if message.type == "error" else None
+    )
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    response = page.goto(url)
+    return page, response, errors
+
+
+def test_seed_slugs_used_here_exist(site):
+    from news.models import Article
+
+    assert Article.objects.filter(slug=PAGES[2].split("/")[3]).exists()
+
+
+@pytest.mark.parametrize("lang", ["en", "ar"])
+def test_pages_have_no_accessibility_violations_or_console_errors(browser, site, lang):
+    from axe_playwright_python.sync_playwright import Axe
+
+    axe = Axe()
+    for pattern in PAGES:
+        page, response, errors = open_page(browser, site + pattern.format(lang=lang))
+        assert response.status == 200, pattern
+        assert page.get_attribute("html", "lang") == lang
+        assert page.get_attribute("html", "dir") == ("rtl" if lang == "ar" else "ltr")
+        results = axe.run(page)
+        assert results.violations_count == 0, f"{pattern}\n{results.generate_report()}"
+        assert errors == [], pattern
+        page.context.close()
+
+
+def test_filter_form_works_without_javascript(browser, site):
+    page, response, errors = open_page(browser, site + "/en/news/", javascript=False)
+    page.get_by_label("Words").fill("botnet")
+    page.locator("#id_language").select_option("fr")
+    page.get_by_role("button", name="Apply filters").click()
+    page.wait_for_load_state()
+    assert "q=botnet" in page.url
+    assert "language=fr" in page.url
+    titles = page.locator(".card__title").all_inner_texts()
+    assert titles == [
+        "INTERPOL coordonne une opération mondiale visant à mettre le botnet Simda "
+        "hors d’état de nuire"
+    ]
+    assert errors == []
+    page.context.close()
+
+
+def test_bad_filter_value_is_shown_at_its_field(browser, site):
+    page, response, errors = open_page(browser, site + "/fr/news/?month=13&year=2015")
+    assert response.status == 400
+    assert page.locator("#id_month").get_attribute("aria-invalid") == "true"
+    assert page.locator(".errorlist").count() >= 1
+    page.context.close()

@@ -1,0 +1,231 @@
+"""The news list: filters alone and combined, counts, pagination and bad values (SPEC §5)."""
+
+import datetime
+import re
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.utils import translation
+
+from .factories import ArticleFactory, CrimeAreaFactory, InitiativeFactory
+
+PARIS = ZoneInfo("Europe/Paris")
+
+
+def titles(response):
+    return re.findall(r'class="card__title"[^>]*><a href="[^"]+">([^<]+)</a>', response.text)
+
+
+def at(year, month, day, hour=12, minute=0):
+    return datetime.datetime(year, month, day, hour, minute, tzinfo=PARIS)
+
+
+@pytest.fixture
+def corpus(db):
+    abuse = CrimeAreaFactory(slug="abuse", name_en="Abuse")
+    fraud = CrimeAreaFactory(slug="fraud", name_en="Fraud")
+    igci = InitiativeFactory(slug="igci", name_en="Global Complex")
+    return {
+        "abuse": abuse,
+        "fraud": fraud,
+        "igci": igci,
+        "a": ArticleFactory(
+            title_en="Sextortion ring dismantled",
+            published_at=at(2015, 5, 21),
+            crime_areas=[abuse],
+        ),
+        "b": ArticleFactory(
+            french=True,
+            title_fr="Fraude aux cartes bancaires démantelée",
+            published_at=at(2014, 4, 30),
+            crime_areas=[fraud],
+            initiatives=[igci],
+        ),
+        "c": ArticleFactory(
+            title_en="Complex opens in Singapore",
+            title_fr="Le Complexe ouvre à Singapour",
+            summary_fr="Ouverture.",
+            published_at=at(2014, 9, 30),
+            crime_areas=[abuse, fraud],
+            initiatives=[igci],
+        ),
+    }
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        ({}, ["a", "c", "b"]),
+        ({"year": "2014"}, ["c", "b"]),
+        ({"year": "2014", "month": "9"}, ["c"]),
+        ({"date_after": "2014-09-30"}, ["a", "c"]),
+        ({"date_before": "2014-09-30"}, ["c", "b"]),
+        ({"date_after": "2014-05-01", "date_before": "2015-05-20"}, ["c"]),
+        ({"language": "fr"}, ["c", "b"]),
+        ({"language": "en"}, ["a", "c"]),
+        ({"language": "ar"}, []),
+        ({"category": "abuse"}, ["a", "c"]),
+        ({"category": ["abuse", "fraud"]}, ["a", "c", "b"]),
+        ({"initiative": "igci"}, ["c", "b"]),
+        ({"q": "ring"}, ["a"]),
+        ({"q": "SINGAPORE complex"}, ["c"]),
+        ({"year": "2014", "language": "en"}, ["c"]),
+        ({"category": "fraud", "initiative": "igci", "year": "2014"}, ["c", "b"]),
+        ({"q": "démantelée", "category": "fraud"}, ["b"]),
+        ({"language": "fr", "date_after": "2014-06-01"}, ["c"]),
+    ],
+)
+def test_filters_alone_and_combined(client, corpus, params, expected):
+    response = client.get("/en/news/", params)
+    assert response.status_code == 200
+    shown = {key: corpus[key] for key in ("a", "b", "c")}
+    assert titles(response) == [
+        shown[key].shown_in("en").title.replace("'", "&#x27;") for key in expected
+    ]
+
+
+@pytest.mark.django_db
+def test_words_match_a_french_only_article_on_the_english_list(client, corpus):
+    response = client.get("/en/news/", {"q": "cartes bancaires"})
+    assert titles(response) == ["Fraude aux cartes bancaires démantelée"]
+
+
+@pytest.mark.django_db
+def test_words_match_the_text_shown_not_a_hidden_translation(client, corpus):
+    # Article c is available in English: /en/ shows its English title, so French words do not
+    # match it there, but they do on /fr/.
+    assert titles(client.get("/en/news/", {"q": "Singapour"})) == []
+    assert titles(client.get("/fr/news/", {"q": "Singapour"})) == ["Le Complexe ouvre à Singapour"]
+
+
+@pytest.mark.django_db
+def test_counts_per_year_language_and_crime_area_follow_the_filters(client, corpus):
+    context = client.get("/en/news/", {"category": "fraud"}).context
+    facets = context["facets"]
+    assert [(y["year"], y["count"]) for y in facets["years"]] == [(2014, 2)]
+    assert {f["code"]: f["count"] for f in facets["languages"]} == {
+        "en": 1,
+        "fr": 2,
+        "es": 0,
+        "ar": 0,
+    }
+    assert {f["crime_area"].slug: f["count"] for f in facets["crime_areas"]} == {
+        "abuse": 1,
+        "fraud": 2,
+    }
+    html = client.get("/en/news/", {"category": "fraud"}).text
+    assert 'href="?category=fraud&amp;year=2014"' in html
+    assert "(2)" in html
+
+
+@pytest.mark.django_db
+def test_unfiltered_counts(client, corpus):
+    facets = client.get("/en/news/").context["facets"]
+    assert [(y["year"], y["count"]) for y in facets["years"]] == [(2015, 1), (2014, 2)]
+    assert {f["crime_area"].slug: f["count"] for f in facets["crime_areas"]} == {
+        "abuse": 2,
+        "fraud": 2,
+    }
+
+
+@pytest.mark.django_db
+def test_dates_follow_the_site_time_zone(client, settings):
+    assert settings.TIME_ZONE == "Europe/Paris"
+    late_may = ArticleFactory(title_en="Late on 31 May", published_at=at(2015, 5, 31, 23, 30))
+    early_june = ArticleFactory(title_en="Just after midnight", published_at=at(2015, 6, 1, 0, 30))
+    # In UTC both are on 31 May; in Paris one is in May, the other in June.
+    assert early_june.published_at.astimezone(datetime.UTC).day == 31
+    assert titles(client.get("/en/news/", {"year": "2015", "month": "5"})) == [late_may.title_en]
+    assert titles(client.get("/en/news/", {"year": "2015", "month": "6"})) == [early_june.title_en]
+    assert titles(client.get("/en/news/", {"date_before": "2015-05-31"})) == [late_may.title_en]
+    assert titles(client.get("/en/news/", {"date_after": "2015-06-01"})) == [early_june.title_en]
+
+
+@pytest.mark.django_db
+def test_twenty_a_page_newest_first_and_404_past_the_end(client):
+    for day in range(1, 26):
+        ArticleFactory(title_en=f"Story {day:02d}", published_at=at(2015, 1, day))
+    first = client.get("/en/news/")
+    assert titles(first) == [f"Story {day:02d}" for day in range(25, 5, -1)]
+    second = client.get("/en/news/", {"page": "2"})
+    assert titles(second) == [f"Story {day:02d}" for day in range(5, 0, -1)]
+    assert 'aria-label="Pages"' in first.text
+    assert client.get("/en/news/", {"page": "3"}).status_code == 404
+    assert client.get("/en/news/", {"page": "abc"}).status_code == 404
+    assert client.get("/en/news/", {"page": "0"}).status_code == 404
+    assert client.get("/en/news/", {"page": "-1"}).status_code == 404
+
+
+@pytest.mark.django_db
+def test_pagination_links_keep_the_filters(client):
+    for day in range(1, 23):
+        ArticleFactory(published_at=at(2014, 1, day))
+    html = client.get("/en/news/", {"year": "2014"}).text
+    assert 'href="?year=2014&amp;page=2"' in html
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("params", "field"),
+    [
+        ({"month": "13", "year": "2015"}, "month"),
+        ({"month": "0", "year": "2015"}, "month"),
+        ({"month": "5"}, "month"),
+        ({"year": "abc"}, "year"),
+        ({"year": "2015.5"}, "year"),
+        ({"language": "xx"}, "language"),
+        ({"category": "nope"}, "category"),
+        ({"category": ["abuse", "nope"]}, "category"),
+        ({"initiative": "nope"}, "initiative"),
+        ({"date_after": "2015-13-01"}, "date_after"),
+        ({"date_before": "21/05/2015"}, "date_before"),
+        ({"date_after": "2015-06-01", "date_before": "2015-05-01"}, "date_before"),
+        ({"q": "x" * 201}, "q"),
+    ],
+)
+def test_bad_values_give_400_with_the_error_at_the_field(client, corpus, params, field):
+    response = client.get("/fr/news/", params)
+    assert response.status_code == 400
+    errors = response.context["filterset"].form.errors
+    assert list(errors) == [field]
+    for message in errors[field]:
+        assert message in response.text.replace("&#x27;", "'").replace("&quot;", '"')
+    with translation.override("fr"):
+        heading = translation.gettext("Some filters could not be applied")
+    assert heading != "Some filters could not be applied"
+    assert heading.replace("'", "&#x27;") in response.text
+    assert titles(response) == []
+
+
+@pytest.mark.django_db
+def test_error_messages_are_translated(client, corpus):
+    response = client.get("/fr/news/", {"year": "abc"})
+    assert "Saisissez un nombre entier." in response.text
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "query",
+    [
+        "year=99999999999999999999",
+        "month=%00",
+        "q=%00",
+        "date_after=0000-00-00",
+        "date_after=9999-12-31",
+        "category=%ff",
+        "page=99999999999999999999",
+        "year=2015&year=2014",
+        "language=",
+    ],
+)
+def test_nothing_typed_in_the_url_gives_a_5xx(client, corpus, query):
+    response = client.get(f"/en/news/?{query}")
+    assert response.status_code < 500
+
+
+@pytest.mark.django_db
+def test_french_dates_are_localised(client, seeded):
+    html = client.get("/fr/news/", {"year": "2015", "month": "5"}).text
+    assert "21 mai 2015" in html
+    assert '<time datetime="2015-05-21T12:00:00+02:00">21 mai 2015</time>' in html

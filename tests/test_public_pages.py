@@ -1,0 +1,256 @@
+"""Every public URL of the site, in every language; drafts and scheduled items nowhere."""
+
+import re
+
+import pytest
+from django.utils import translation
+
+from news.models import Article
+
+from .factories import AdviceFactory, ArticleFactory
+
+LANGUAGES = ["en", "fr", "es", "ar"]
+PAGES = [
+    "/{lang}/",
+    "/{lang}/crimes/",
+    "/{lang}/crimes/attacks-on-computer-systems/",
+    "/{lang}/advice/heartbleed-bug/",
+    "/{lang}/initiatives/",
+    "/{lang}/initiatives/igci/",
+    "/{lang}/initiatives/digital-crime-centre/",
+    "/{lang}/news/",
+]
+
+
+@pytest.fixture
+def seeded_article_url(seeded):
+    article = Article.objects.get(title_fr__contains="pour l’innovation inauguré")
+    return "/{lang}/news/" + article.slug + "/"
+
+
+def page_urls(article_url):
+    return [*PAGES, article_url]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_every_page_answers_in_every_language(client, seeded_article_url, lang):
+    for pattern in page_urls(seeded_article_url):
+        url = pattern.format(lang=lang)
+        response = client.get(url)
+        assert response.status_code == 200, url
+        direction = "rtl" if lang == "ar" else "ltr"
+        assert f'<html lang="{lang}" dir="{direction}">' in response.text, url
+
+
+@pytest.mark.django_db
+def test_arabic_pages_are_right_to_left(client, seeded):
+    response = client.get("/ar/")
+    assert '<html lang="ar" dir="rtl">' in response.text
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("headers", "cookies", "expected"),
+    [
+        ({}, {}, "/en/"),
+        ({"HTTP_ACCEPT_LANGUAGE": "fr-FR,fr;q=0.9,en;q=0.5"}, {}, "/fr/"),
+        ({"HTTP_ACCEPT_LANGUAGE": "ar"}, {}, "/ar/"),
+        ({"HTTP_ACCEPT_LANGUAGE": "de-DE,de"}, {}, "/en/"),
+        ({"HTTP_ACCEPT_LANGUAGE": "fr"}, {"django_language": "es"}, "/es/"),
+    ],
+)
+def test_root_redirects_to_the_visitors_language(client, headers, cookies, expected):
+    for name, value in cookies.items():
+        client.cookies[name] = value
+    response = client.get("/", **headers)
+    assert response.status_code == 302
+    assert response["Location"] == expected
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/fr/news/no-such-article/",
+        "/fr/crimes/no-such-area/",
+        "/fr/initiatives/no-such-initiative/",
+        "/fr/advice/no-such-advice/",
+        "/fr/no-such-page/",
+    ],
+)
+def test_unknown_slugs_give_a_translated_404(client, seeded, url):
+    response = client.get(url)
+    assert response.status_code == 404
+    with translation.override("fr"):
+        expected = translation.gettext("Page not found")
+    assert expected != "Page not found"
+    assert expected in response.text
+    assert '<html lang="fr"' in response.text
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("url", ["/xx/", "/xx/news/", "/de/crimes/", "/en-gb-x/"])
+def test_unknown_language_prefixes_give_404(client, url):
+    assert client.get(url).status_code == 404
+
+
+@pytest.mark.django_db
+def test_drafts_and_scheduled_items_appear_on_no_page(client, seeded, seeded_article_url):
+    from crimes.models import CrimeArea
+    from initiatives.models import Initiative
+
+    area = CrimeArea.objects.get(slug="attacks-on-computer-systems")
+    igci = Initiative.objects.get(slug="igci")
+    draft = ArticleFactory(
+        draft=True, title_en="Secret draft zebra", crime_areas=[area], initiatives=[igci]
+    )
+    future = ArticleFactory(
+        future=True, title_en="Scheduled giraffe", crime_areas=[area], initiatives=[igci]
+    )
+    draft_advice = AdviceFactory(draft=True, title_en="Draft advice okapi", crime_areas=[area])
+    hidden = ["zebra", "giraffe", "okapi"]
+    for lang in LANGUAGES:
+        for pattern in page_urls(seeded_article_url):
+            html = client.get(pattern.format(lang=lang)).text
+            for word in hidden:
+                assert word not in html, (pattern, lang, word)
+        listing = client.get(f"/{lang}/news/", {"q": "zebra"})
+        results = listing.text.split('class="with-sidebar__aside"')[0]
+        assert "zebra" not in results.split("<main")[1]
+    for item in (draft, future):
+        assert client.get(f"/en/news/{item.slug}/").status_code == 404
+    assert client.get(f"/en/advice/{draft_advice.slug}/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_staff_can_preview_a_draft_on_the_public_template(client, admin_client):
+    draft = ArticleFactory(draft=True, title_en="Work in progress")
+    url = f"/en/news/{draft.slug}/"
+    assert client.get(url).status_code == 404
+    response = admin_client.get(url)
+    assert response.status_code == 200
+    assert "Work in progress" in response.text
+    assert "Preview" in response.text
+    assert response["X-Robots-Tag"] == "noindex"
+
+
+@pytest.mark.django_db
+def test_an_old_slug_answers_with_a_301_to_the_new_one(client):
+    article = ArticleFactory(slug="old-name")
+    article.slug = "new-name"
+    article.save()
+    response = client.get("/fr/news/old-name/?utm=1")
+    assert response.status_code == 301
+    assert response["Location"] == "/fr/news/new-name/?utm=1"
+    assert client.get("/fr/news/new-name/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_french_only_article_is_marked_lang_fr_on_english_list(client):
+    article = ArticleFactory(french=True, title_fr="Opération contre un botnet")
+    html = client.get("/en/news/").text
+    assert re.search(
+        r'<h2 class="card__title" lang="fr" dir="ltr"><a href="/en/news/'
+        + article.slug
+        + r'/">Opération contre un botnet</a>',
+        html,
+    )
+    assert 'class="language-badge"' in html
+    assert ">French</span>" in html
+
+
+@pytest.mark.django_db
+def test_article_page_marks_fallback_text_and_links_to_its_languages(client):
+    article = ArticleFactory(
+        french=True, title_es="Operación", summary_es="Resumen.", title_fr="Opération"
+    )
+    html = client.get(f"/ar/news/{article.slug}/").text
+    assert '<div lang="fr" dir="ltr">' in html
+    assert f'href="/fr/news/{article.slug}/" hreflang="fr"' in html
+    assert f'href="/es/news/{article.slug}/" hreflang="es"' in html
+
+
+@pytest.mark.django_db
+def test_article_page_has_hreflang_for_its_languages_and_x_default(client):
+    article = ArticleFactory(title_fr="Titre", summary_fr="Résumé.")
+    html = client.get(f"/fr/news/{article.slug}/").text
+    links = re.findall(r'<link rel="alternate" hreflang="([^"]+)" href="([^"]+)">', html)
+    assert links == [
+        ("en", f"http://testserver/en/news/{article.slug}/"),
+        ("fr", f"http://testserver/fr/news/{article.slug}/"),
+        ("x-default", f"http://testserver/en/news/{article.slug}/"),
+    ]
+
+
+@pytest.mark.django_db
+def test_list_pages_have_hreflang_for_every_language(client, seeded):
+    html = client.get("/es/crimes/").text
+    for lang in LANGUAGES:
+        assert (
+            f'<link rel="alternate" hreflang="{lang}" href="http://testserver/{lang}/crimes/">'
+            in (html)
+        )
+    assert 'hreflang="x-default" href="http://testserver/en/crimes/"' in html
+
+
+@pytest.mark.django_db
+def test_language_switcher_leads_to_the_same_page_with_its_filters(client, seeded):
+    html = client.get("/en/news/", {"year": "2014", "language": "fr"}).text
+    assert 'href="/ar/news/?year=2014&amp;language=fr" hreflang="ar"' in html
+
+
+@pytest.mark.django_db
+def test_article_page_shows_related_published_articles_of_the_same_crime_area(client):
+    from .factories import CrimeAreaFactory
+
+    area = CrimeAreaFactory()
+    article = ArticleFactory(crime_areas=[area])
+    related = [ArticleFactory(crime_areas=[area], title_en=f"Related {n}") for n in range(4)]
+    ArticleFactory(crime_areas=[area], title_en="Related draft", draft=True)
+    ArticleFactory(title_en="Unrelated story")
+    html = client.get(f"/en/news/{article.slug}/").text
+    shown = re.findall(r">(Related \w+)</a>", html)
+    assert shown == [a.title_en for a in sorted(related, key=lambda a: a.published_at)][::-1][:3]
+    assert "Unrelated story" not in html
+
+
+@pytest.mark.django_db
+def test_initiatives_are_listed_as_a_tree(client, seeded):
+    html = client.get("/en/initiatives/").text
+    igci = html.index("INTERPOL Global Complex for Innovation")
+    children = html.index('class="tree__children"')
+    dcc = html.index("INTERPOL Digital Crime Centre")
+    assert igci < children < dcc
+
+
+@pytest.mark.django_db
+def test_crime_area_page_lists_examples_advice_and_latest_news(client, seeded):
+    html = client.get("/en/crimes/attacks-on-computer-systems/").text
+    assert "Botnets" in html
+    assert "Heartbleed" in html
+    assert "Simda" in html
+
+
+@pytest.mark.django_db
+def test_home_shows_overview_areas_initiatives_latest_news_and_advice(client, seeded):
+    html = client.get("/es/").text
+    assert "La naturaleza cambiante de la ciberdelincuencia" in html or "ciberdelincuencia" in html
+    assert html.count('class="card__title"') >= 3 + 2 + 6
+    assert "/es/advice/heartbleed-bug/" in html
+    assert "/es/initiatives/digital-crime-centre/" in html
+
+
+@pytest.mark.django_db
+def test_image_is_rendered_with_srcset_sizes_dimensions_lazy_and_alt(client):
+    from .test_images import image_bytes, upload
+
+    article = ArticleFactory(image_alt_en="Officers at a screen", image_credit="INTERPOL")
+    article.image = upload(image_bytes(size=(2000, 1000)))
+    article.save()
+    html = client.get(f"/en/news/{article.slug}/").text
+    assert '<source type="image/webp" srcset="' in html
+    assert "480w" in html and "960w" in html and "1600w" in html
+    assert 'width="1600" height="800" loading="lazy"' in html
+    assert 'alt="Officers at a screen"' in html
+    assert "© INTERPOL" in html
