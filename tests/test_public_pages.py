@@ -254,3 +254,15 @@ def test_image_is_rendered_with_srcset_sizes_dimensions_lazy_and_alt(client):
     assert 'width="1600" height="800" loading="lazy"' in html
     assert 'alt="Officers at a screen"' in html
     assert "© INTERPOL" in html
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("lang", ["en", "ar"])
+def test_pages_are_well_formed_html(client, seeded_article_url, lang):
+    import html5lib
+
+    for pattern in [*page_urls(seeded_article_url), "/{lang}/news/?month=13", "/{lang}/nope/"]:
+        response = client.get(pattern.format(lang=lang))
+        parser = html5lib.HTMLParser(strict=True)
+        parser.parse(response.content)
+        assert parser.errors == [], pattern
