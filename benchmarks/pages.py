@@ -69,6 +69,7 @@ def main():
         "/en/initiatives/",
     ]
     client = Client()
+    # The report is this script's output (it is a command-line tool, not library code).
     print(f"{Article.objects.count()} articles, {args.repeat} requests a page, {connection.vendor}")
     print(f"{'page':48} {'median ms':>9} {'p95 ms':>7} {'queries':>7}")
     for url in pages:

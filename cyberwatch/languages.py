@@ -50,6 +50,11 @@ class Shown:
         return text_direction(self.language)
 
     @property
+    def label(self):
+        """The item's title field (title, name or heading) in the shown language."""
+        return getattr(self, self.item.title_field)
+
+    @property
     def language_name(self):
         return get_language_info(self.language)["name_translated"]
 

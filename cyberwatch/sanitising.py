@@ -1,6 +1,8 @@
 """The one HTML policy for rich text, applied with nh3 on save and again on render."""
 
 import nh3
+from django.conf import settings
+from modeltranslation.utils import build_localized_fieldname
 
 ALLOWED_TAGS = {
     "a", "abbr", "b", "blockquote", "br", "code", "em", "figcaption", "figure", "h2", "h3",
@@ -43,9 +45,6 @@ class SanitisedRichTextMixin:
     rich_text_fields = ("body",)
 
     def save(self, *args, **kwargs):
-        from django.conf import settings
-        from modeltranslation.utils import build_localized_fieldname
-
         for field in self.rich_text_fields:
             for code, _name in settings.LANGUAGES:
                 column = build_localized_fieldname(field, code)

@@ -31,6 +31,17 @@ class IntegerFilter(django_filters.Filter):
     field_class = forms.IntegerField
 
 
+def iso_date_filter(label, lookup):
+    """A day of publication, in the site's time zone, typed as YYYY-MM-DD only."""
+    return django_filters.DateFilter(
+        label=label,
+        field_name="published_at",
+        lookup_expr=lookup,
+        input_formats=ISO_DATE,
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
+    )
+
+
 class NewsFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         label=_("Words"),
@@ -45,20 +56,8 @@ class NewsFilter(django_filters.FilterSet):
     month = IntegerFilter(
         label=_("Month"), field_name="published_at", lookup_expr="month", min_value=1, max_value=12
     )
-    date_after = django_filters.DateFilter(
-        label=_("From"),
-        field_name="published_at",
-        lookup_expr="date__gte",
-        input_formats=ISO_DATE,
-        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
-    )
-    date_before = django_filters.DateFilter(
-        label=_("To"),
-        field_name="published_at",
-        lookup_expr="date__lte",
-        input_formats=ISO_DATE,
-        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
-    )
+    date_after = iso_date_filter(_("From"), "date__gte")
+    date_before = iso_date_filter(_("To"), "date__lte")
     language = django_filters.ChoiceFilter(
         label=_("Available in"),
         choices=settings.LANGUAGES,
