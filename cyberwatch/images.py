@@ -1,27 +1,38 @@
 """Uploaded images: validated with Pillow, stripped of metadata, and turned into responsive
-renditions once, when they are saved (never per request)."""
+renditions once, when they are saved (never per request). Replaced renditions are deleted once the
+change is committed; django-cleanup does the same for the original file."""
 
+import contextlib
 import io
 import warnings
 from pathlib import PurePosixPath
 
+from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.db import models
+from django.core.files.uploadedfile import UploadedFile
+from django.db import models, transaction
+from django.db.models.signals import post_delete
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
 
 MAX_BYTES = 20 * 1024 * 1024
 MAX_PIXELS = 40_000_000
 ACCEPTED_FORMATS = {"JPEG", "PNG", "WEBP", "GIF"}
 RENDITION_WIDTHS = (480, 960, 1600)
 RENDITION_FORMATS = (("webp", "WEBP", "image/webp"), ("jpg", "JPEG", "image/jpeg"))
+_SRGB = ImageCms.createProfile("sRGB")
 
 
 def validate_image(file):
-    """Refuse anything that is not a real image of reasonable size, with a clear message."""
+    """Refuse anything that is not a real image of reasonable size, with a clear message.
+
+    Only a new upload is checked: a file already in storage was checked when it came in, and
+    reopening it on every save is what made items with an image impossible to save again."""
+    if not isinstance(file, UploadedFile):
+        return
     if file.size > MAX_BYTES:
         raise ValidationError(
             _("This file is %(size)s; images of at most %(limit)s are accepted."),
@@ -34,27 +45,31 @@ def validate_image(file):
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             with Image.open(file) as image:
                 width, height = image.size
-                image_format = image.format
+                if image.format not in ACCEPTED_FORMATS:
+                    raise ValidationError(
+                        _("Images must be JPEG, PNG, WebP or GIF files."), code="invalid_format"
+                    )
                 if width * height > MAX_PIXELS:
                     raise _too_many_pixels(width, height)
                 image.verify()
+            # verify() reads the structure only; decoding every pixel is what finds a truncated
+            # file (ImageFile.LOAD_TRUNCATED_IMAGES stays at its default, False).
+            file.seek(0)
+            with Image.open(file) as image:
+                image.load()
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         raise ValidationError(
             _("This image is too large to open safely (more than %(limit)s megapixels)."),
             code="decompression_bomb",
             params={"limit": MAX_PIXELS // 1_000_000},
         ) from None
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError):
         raise ValidationError(
             _("This file is not an image that can be read (JPEG, PNG, WebP or GIF)."),
             code="invalid_image",
         ) from None
     finally:
         file.seek(0)
-    if image_format not in ACCEPTED_FORMATS:
-        raise ValidationError(
-            _("Images must be JPEG, PNG, WebP or GIF files."), code="invalid_format"
-        )
 
 
 def _too_many_pixels(width, height):
@@ -74,29 +89,73 @@ def _encode(image, pillow_format):
         background = Image.new("RGB", image.size, "white")
         background.paste(image, mask=image.getchannel("A") if "A" in image.getbands() else None)
         image = background
-    # No `exif=` argument: Pillow writes no EXIF/GPS block unless it is given one.
+    # Nothing but pixels: no `exif=`/`xmp=` argument, and `_opened` emptied `info`, which
+    # Pillow would otherwise copy from (a JPEG comment, a PNG colour profile).
     image.save(buffer, format=pillow_format, quality=82, optimize=True)
     return buffer.getvalue()
 
 
 def _opened(field_file):
+    """The image upright, in sRGB, as RGB or RGBA, carrying nothing but its pixels: no EXIF/GPS,
+    XMP, comment, text chunk or colour profile is left in `info` for an encoder to copy."""
     field_file.open("rb")
     field_file.seek(0)
-    image = Image.open(field_file)
-    image = ImageOps.exif_transpose(image)
-    if image.mode not in ("RGB", "RGBA"):
-        image = image.convert("RGBA" if "transparency" in image.info else "RGB")
+    with Image.open(field_file) as opened:
+        image = ImageOps.exif_transpose(opened)  # always a new, loaded image
+    mode = "RGBA" if image.has_transparency_data else "RGB"
+    if profile := image.info.get("icc_profile"):
+        # A profile Little CMS cannot use is dropped and the pixels kept as they are.
+        with contextlib.suppress(ImageCms.PyCMSError, OSError, ValueError, KeyError):
+            image = ImageCms.profileToProfile(image, io.BytesIO(profile), _SRGB, outputMode=mode)
+    if image.mode != mode:
+        image = image.convert(mode)
+    image.info = {}
     return image
+
+
+class ValidatedImageFormField(forms.ImageField):
+    """Runs `validate_image` on a new upload before Django's own check, so that the editor sees
+    why a file is refused (too large, too many pixels, truncated) on the form."""
+
+    def to_python(self, data):
+        if isinstance(data, UploadedFile):
+            validate_image(data)
+        return super().to_python(data)
+
+
+class ValidatedImageField(models.ImageField):
+    """An ImageField whose form field validates uploads with `validate_image`."""
+
+    def formfield(self, **kwargs):
+        return super().formfield(**{"form_class": ValidatedImageFormField, **kwargs})
+
+
+def _delete_after_commit(storage, names, using):
+    """Delete stored files once the transaction commits: a rolled-back change loses nothing."""
+
+    def delete():
+        for name in names:
+            storage.delete(name)
+
+    transaction.on_commit(delete, using=using, robust=True)
+
+
+def _delete_renditions_of_deleted_item(sender, instance, using, **kwargs):
+    if instance.image_renditions:
+        _delete_after_commit(
+            instance._meta.get_field("image").storage,
+            [rendition["name"] for rendition in instance.image_renditions],
+            using,
+        )
 
 
 class WithImage(models.Model):
     """An optional illustrative image with its alternative text, caption and credit."""
 
-    image = models.ImageField(
+    image = ValidatedImageField(
         _("image"),
         upload_to="images/%Y/%m/",
         blank=True,
-        validators=[validate_image],
         width_field="image_width",
         height_field="image_height",
         help_text=_("JPEG, PNG, WebP or GIF; at most 20 MB and 40 megapixels."),
@@ -116,13 +175,29 @@ class WithImage(models.Model):
     class Meta:
         abstract = True
 
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        # Per model rather than for every sender, which would stop Django's fast deletes.
+        post_delete.connect(_delete_renditions_of_deleted_item, sender=cls, weak=False)
+
     def save(self, *args, **kwargs):
+        replaced = []
         if self.image and not self.image._committed:
-            self._store_image_without_metadata()
-            self.image_renditions = self._make_renditions()
+            replaced = self.image_renditions
+            image = _opened(self.image)
+            self._store_image_without_metadata(image)
+            # From the decoded upload, not the stored file: one decode, no second JPEG loss.
+            self.image_renditions = self._make_renditions(image)
         elif not self.image:
+            replaced = self.image_renditions
             self.image_renditions = []
         super().save(*args, **kwargs)
+        if replaced:
+            _delete_after_commit(
+                self._meta.get_field("image").storage,
+                [rendition["name"] for rendition in replaced],
+                self._state.db,
+            )
 
     def clean(self):
         super().clean()
@@ -137,8 +212,7 @@ class WithImage(models.Model):
                 }
             )
 
-    def _store_image_without_metadata(self):
-        image = _opened(self.image)
+    def _store_image_without_metadata(self, image):
         pillow_format = "PNG" if image.mode == "RGBA" else "JPEG"
         name = (
             PurePosixPath(self.image.name)
@@ -148,8 +222,7 @@ class WithImage(models.Model):
         self.image.save(name, ContentFile(_encode(image, pillow_format)), save=False)
         self.image_width, self.image_height = image.size
 
-    def _make_renditions(self):
-        image = _opened(self.image)
+    def _make_renditions(self, image):
         width, height = image.size
         stem = PurePosixPath(self.image.name).stem
         widths = [w for w in RENDITION_WIDTHS if w < width] + [min(width, RENDITION_WIDTHS[-1])]
