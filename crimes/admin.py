@@ -11,7 +11,8 @@ class OverviewSectionAdmin(ContentAdmin):
     list_display = ["heading", "key", "ordering", "languages"]
     list_editable = ["ordering"]
     list_filter = [MissingTranslationFilter]
-    search_fields = ["heading", "body", "key"]
+    translated_search_fields = ("body",)
+    search_fields = ["key"]
 
 
 class CrimeExampleInline(TranslationTabularInline):
@@ -25,7 +26,7 @@ class CrimeAreaAdmin(ContentAdmin):
     list_display = ["name", "slug", "ordering", "languages"]
     list_editable = ["ordering"]
     list_filter = [MissingTranslationFilter]
-    search_fields = ["name", "summary", "slug"]
+    search_fields = ["slug"]
     prepopulated_fields = {"slug": ["name_en"]}
     inlines = [CrimeExampleInline]
 
@@ -34,7 +35,7 @@ class CrimeAreaAdmin(ContentAdmin):
 class AdviceAdmin(ContentAdmin):
     list_display = ["title", "status", "published_at", "languages"]
     list_filter = ["status", "published_at", "crime_areas", MissingTranslationFilter]
-    search_fields = ["title", "summary", "slug"]
+    search_fields = ["slug"]
     date_hierarchy = "published_at"
     prepopulated_fields = {"slug": ["title_en"]}
     filter_horizontal = ["crime_areas"]

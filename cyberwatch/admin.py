@@ -1,13 +1,102 @@
 """What every content admin shares: tabbed translations (modeltranslation), history
-(django-reversion), the languages column and the missing-translation filter."""
+(django-reversion), items named by the fallback rule, search in every language, the languages
+column and the missing-translation filter."""
 
+from django import forms
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.contenttypes.models import ContentType
+from django.utils.text import slugify
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedTranslationAdmin
+from modeltranslation.settings import AVAILABLE_LANGUAGES
+from modeltranslation.translator import translator
+from modeltranslation.utils import build_localized_fieldname
 from reversion.admin import VersionAdmin
 
 from .languages import available_in_q
+from .models import PreviousSlug
+
+
+def translated_columns(model, fields):
+    """Every language's column (`title_en`, `title_fr`…) of each translated field in `fields`."""
+    translated = translator.get_options_for_model(model).all_fields
+    return [
+        build_localized_fieldname(field, code)
+        for field in fields
+        if field in translated
+        for code in AVAILABLE_LANGUAGES
+    ]
+
+
+def has_original_language(model):
+    return any(field.name == "original_language" for field in model._meta.fields)
+
+
+def unique_slug(model, text, exclude_pk=None):
+    """A slug made from `text` that no other item of `model` has, now or as an old URL.
+    A title without Latin letters (Arabic) slugifies to nothing: the model's name stands in.
+    -2, -3… are added until the slug is free."""
+    max_length = model._meta.get_field("slug").max_length
+    base = slugify(text or "")[: max_length - 6].strip("-") or model._meta.model_name
+    taken = set(
+        model._default_manager.filter(slug__startswith=base)
+        .exclude(pk=exclude_pk)
+        .values_list("slug", flat=True)
+    )
+    taken.update(
+        PreviousSlug.objects.filter(
+            content_type=ContentType.objects.get_for_model(model), slug__startswith=base
+        )
+        .exclude(object_id=exclude_pk)
+        .values_list("slug", flat=True)
+    )
+    slug, number = base, 2
+    while slug in taken:
+        slug, number = f"{base}-{number}", number + 1
+    return slug
+
+
+class ContentAdminForm(forms.ModelForm):
+    """Lets an editor write an item in one language only: a new item's original language,
+    left at its default, becomes the language it was written in, and an empty slug is made
+    from the title in the original language."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "slug" in self.fields:
+            self.fields["slug"].required = False
+            self.fields["slug"].help_text = _("Left empty, it is made from the title.")
+
+    def clean(self):
+        cleaned_data = super().clean()
+        written = self._as_written(cleaned_data)
+        if "original_language" in cleaned_data and self.instance._state.adding:
+            chosen = cleaned_data["original_language"]
+            model_default = self._meta.model._meta.get_field("original_language").get_default()
+            # The add form offers the admin's language (see ContentAdmin), the model English.
+            if (
+                chosen in {model_default, get_language()}
+                and not written.is_available_in(chosen)
+                and written.available_languages
+            ):
+                written.original_language = written.display_language(chosen)
+                cleaned_data["original_language"] = written.original_language
+        if "slug" in self.fields and not cleaned_data.get("slug") and "slug" not in self.errors:
+            title = written.shown_in(written.original_language).label
+            cleaned_data["slug"] = unique_slug(self._meta.model, title, self.instance.pk)
+        return cleaned_data
+
+    def _as_written(self, cleaned_data):
+        """An unsaved copy of the item's text as this form would save it."""
+        model = self._meta.model
+        names = translated_columns(model, model.translated_fields())
+        if has_original_language(model):
+            names.append("original_language")
+        values = {name: getattr(self.instance, name) for name in names}
+        values.update((name, cleaned_data[name]) for name in names if name in cleaned_data)
+        return model(**values)
 
 
 class MissingTranslationFilter(admin.SimpleListFilter):
@@ -24,9 +113,46 @@ class MissingTranslationFilter(admin.SimpleListFilter):
 
 
 class ContentAdmin(VersionAdmin, TabbedTranslationAdmin):
-    """Base admin for translated content: every save is a revision."""
+    """Base admin for translated content: every save is a revision; an item is named by the
+    fallback rule (its `__str__`) in the list as everywhere else; search looks at the title
+    field and `translated_search_fields` in every language, plus `search_fields`."""
 
+    form = ContentAdminForm
     list_per_page = 50
+    translated_search_fields = ("summary",)
+
+    def __init__(self, model, admin_site):
+        super().__init__(model, admin_site)
+        title = model._meta.get_field(model.title_field)
+
+        @admin.display(description=title.verbose_name, ordering=f"shown_{title.name}")
+        def shown_title(item):
+            return str(item)
+
+        shown_title.__name__ = title.name  # the column keeps its class and sort parameter
+        self.shown_title = shown_title
+
+    def get_queryset(self, request):
+        # `shown_<title>` sorts the title column by the text it shows.
+        return super().get_queryset(request).with_display_language(request.LANGUAGE_CODE)
+
+    def get_list_display(self, request):
+        """The title field's column shows the title by the fallback rule, not the admin
+        language's column, which is empty for an item not translated into it."""
+        return [
+            self.shown_title if name == self.model.title_field else name
+            for name in super().get_list_display(request)
+        ]
+
+    def get_search_fields(self, request):
+        fields = [self.model.title_field, *self.translated_search_fields]
+        return [*translated_columns(self.model, fields), *super().get_search_fields(request)]
+
+    def get_changeform_initial_data(self, request):
+        initial = super().get_changeform_initial_data(request)
+        if has_original_language(self.model):
+            initial.setdefault("original_language", request.LANGUAGE_CODE)
+        return initial
 
     @admin.display(description=_("languages"))
     def languages(self, obj):

@@ -2,6 +2,7 @@
 
 import nh3
 from django.conf import settings
+from django.db import models
 from modeltranslation.utils import build_localized_fieldname
 
 ALLOWED_TAGS = {
@@ -38,19 +39,22 @@ def clean_html(html):
     return _CLEANER.clean(html)
 
 
-class SanitisedRichTextMixin:
-    """Model mixin: every language's column of each field in `rich_text_fields` is cleaned on
-    save, so that nothing outside the policy ever reaches the database."""
+class SanitisedRichTextMixin(models.Model):
+    """Abstract model: every language's column of each field in `rich_text_fields` is cleaned
+    on save, so that nothing outside the policy ever reaches the database."""
 
     rich_text_fields = ("body",)
 
+    class Meta:
+        abstract = True
+
     def save(self, *args, **kwargs):
+        # Each language's column by its own name: the untranslated descriptor (`self.body`)
+        # would read the fallback language and write it into the active language's column.
         for field in self.rich_text_fields:
             for code, _name in settings.LANGUAGES:
                 column = build_localized_fieldname(field, code)
                 value = getattr(self, column, None)
                 if value:
                     setattr(self, column, clean_html(value))
-            if getattr(self, field, None):
-                setattr(self, field, clean_html(getattr(self, field)))
         super().save(*args, **kwargs)

@@ -11,6 +11,6 @@ class InitiativeAdmin(ContentAdmin):
     list_editable = ["ordering"]
     list_filter = ["status", "parent", MissingTranslationFilter]
     list_select_related = ["parent"]
-    search_fields = ["name", "acronym", "summary", "slug"]
+    search_fields = ["acronym", "slug"]
     date_hierarchy = "opened_on"
     prepopulated_fields = {"slug": ["name_en"]}

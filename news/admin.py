@@ -17,7 +17,7 @@ class ArticleAdmin(ContentAdmin):
         "initiatives",
         MissingTranslationFilter,
     ]
-    search_fields = ["title_en", "title_fr", "title_es", "title_ar", "summary", "slug"]
+    search_fields = ["slug"]
     date_hierarchy = "published_at"
     filter_horizontal = ["crime_areas", "initiatives"]
     readonly_fields = ["created_at", "created_by", "updated_at", "updated_by"]
