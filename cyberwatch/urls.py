@@ -1,4 +1,6 @@
-"""Root URLs: `/` chooses a language; the public site lives under a language prefix."""
+"""Root URLs. The public site lives under a language prefix; for `/` (and any other address
+missing one) LocaleMiddleware redirects to the visitor's language: the cookie, then
+Accept-Language, then English, with `Vary: Accept-Language, Cookie`."""
 
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
@@ -8,8 +10,10 @@ from django.urls import include, path
 
 from . import views
 
+# A database outage is a 503 with Retry-After, any other uncaught error Django's 500 page.
+handler500 = "cyberwatch.outage.server_error"
+
 urlpatterns = [
-    path("", views.choose_language, name="choose_language"),
     path("admin/", admin.site.urls),
 ]
 

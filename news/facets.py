@@ -1,13 +1,29 @@
 """Counts beside the news list: articles per year, per language and per crime area in the
-current filter set, each with the query string that applies it. A constant number of queries."""
+current filter set, each with the query string that applies it (a constant number of queries);
+and the active filters, each named and with the URL that removes it."""
+
+import datetime
 
 from django.conf import settings
 from django.db.models import Count
 from django.db.models.functions import ExtractYear
+from django.http import QueryDict
+from django.utils.formats import date_format
+from django.utils.html import conditional_escape, format_html, format_html_join
+from django.utils.translation import gettext, pgettext
 
 from cyberwatch.languages import available_in_q
 
 from .models import Article
+
+
+def without_empty_values(params):
+    """The query without the parameters a submitted form leaves empty (`?q=&year=`)."""
+    query = QueryDict(mutable=True)
+    for key, values in params.lists():
+        if filled := [value for value in values if value.strip()]:
+            query.setlist(key, filled)
+    return query
 
 
 def _applying(params, **changes):
@@ -72,3 +88,67 @@ def news_facets(articles, params, crime_areas):
             for area in crime_areas
         ],
     }
+
+
+def _removing(path, params, keys, value=None):
+    """The URL of the list without the filter `keys` (only `value` of a repeated one), and
+    without `page`: the results change, so page 1."""
+    query = QueryDict(mutable=True)
+    for key, values in without_empty_values(params).lists():
+        if key in keys:
+            values = [other for other in values if value is not None and other != value]
+        if values and key != "page":
+            query.setlist(key, values)
+    return f"{path}?{query.urlencode()}" if query else path
+
+
+def active_filters(cleaned_data, params, path, crime_areas, language):
+    """The valid filters in use, in the form's order, as `label`, `shown` (the item's text as
+    the page shows it, for its `lang`, or None) and `remove` (a URL). `crime_areas`: every
+    crime area, already fetched; `language`: the page's."""
+
+    def entry(label, keys, value=None, shown=None):
+        return {"label": label, "shown": shown, "remove": _removing(path, params, keys, value)}
+
+    filters = []
+    if words := cleaned_data.get("q"):
+        # Translators: words searched for, as a filter of the news list, in quotation marks.
+        filters.append(entry(gettext("“%(words)s”") % {"words": words}, ["q"]))
+    if year := cleaned_data.get("year"):
+        if month := cleaned_data.get("month"):
+            label = date_format(datetime.date(year, month, 1), "YEAR_MONTH_FORMAT")
+        else:
+            label = str(year)
+        filters.append(entry(label, ["year", "month"]))
+    if after := cleaned_data.get("date_after"):
+        label = gettext("From %(date)s") % {"date": date_format(after, "DATE_FORMAT")}
+        filters.append(entry(label, ["date_after"]))
+    if before := cleaned_data.get("date_before"):
+        label = gettext("To %(date)s") % {"date": date_format(before, "DATE_FORMAT")}
+        filters.append(entry(label, ["date_before"]))
+    if code := cleaned_data.get("language"):
+        filters.append(entry(str(dict(settings.LANGUAGES)[code]), ["language"]))
+    chosen = set(params.getlist("category"))
+    for area in crime_areas:
+        if area.slug in chosen:
+            shown = area.shown_in(language)
+            filters.append(entry(shown.label, ["category"], area.slug, shown))
+    if initiative := cleaned_data.get("initiative"):
+        shown = initiative.shown_in(language)
+        filters.append(entry(shown.label, ["initiative"], shown=shown))
+    return filters
+
+
+def _named(filter_):
+    shown = filter_["shown"]
+    if shown and shown.is_fallback:
+        return format_html(
+            '<span lang="{}" dir="{}">{}</span>', shown.language, shown.direction, filter_["label"]
+        )
+    return conditional_escape(filter_["label"])
+
+
+def describe(filters):
+    """The active filters in a phrase, for the page's title and heading: `May 2015, French`,
+    with the `lang` of a name shown in another language than the page's."""
+    return format_html_join(pgettext("list separator", ", "), "{}", ((_named(f),) for f in filters))

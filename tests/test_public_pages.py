@@ -116,8 +116,9 @@ def test_drafts_and_scheduled_items_appear_on_no_page(client, seeded, seeded_art
             for word in hidden:
                 assert word not in html, (pattern, lang, word)
         listing = client.get(f"/{lang}/news/", {"q": "zebra"})
-        results = listing.text.split('class="with-sidebar__aside"')[0]
-        assert "zebra" not in results.split("<main")[1]
+        # The words searched for are named above the results, and kept in the form.
+        results = listing.text.split('class="with-sidebar__main"')[1]
+        assert "zebra" not in results
     for item in (draft, future):
         assert client.get(f"/en/news/{item.slug}/").status_code == 404
     assert client.get(f"/en/advice/{draft_advice.slug}/").status_code == 404
@@ -151,7 +152,7 @@ def test_french_only_article_is_marked_lang_fr_on_english_list(client):
     article = ArticleFactory(french=True, title_fr="Opération contre un botnet")
     html = client.get("/en/news/").text
     assert re.search(
-        r'<h2 class="card__title" lang="fr" dir="ltr"><a href="/en/news/'
+        r'<article class="card" lang="fr" dir="ltr">\s*<h2 class="card__title"><a href="/en/news/'
         + article.slug
         + r'/">Opération contre un botnet</a>',
         html,
@@ -261,8 +262,91 @@ def test_image_is_rendered_with_srcset_sizes_dimensions_lazy_and_alt(client):
 def test_pages_are_well_formed_html(client, seeded_article_url, lang):
     import html5lib
 
-    for pattern in [*page_urls(seeded_article_url), "/{lang}/news/?month=13", "/{lang}/nope/"]:
+    for pattern in [
+        *page_urls(seeded_article_url),
+        "/{lang}/news/?month=13",
+        "/{lang}/news/?q=botnet&year=2015&month=4&language=fr&category=attacks-on-computer-systems",
+        "/{lang}/nope/",
+    ]:
         response = client.get(pattern.format(lang=lang))
         parser = html5lib.HTMLParser(strict=True)
         parser.parse(response.content)
         assert parser.errors == [], pattern
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_articles_in_one_language_have_no_empty_also_available_section(client, seeded, lang):
+    for article in Article.objects.published():
+        assert len(article.available_languages) == 1
+        html = client.get(f"/{lang}/news/{article.slug}/").text
+        assert 'class="also-in"' not in html, article.slug
+
+
+@pytest.mark.django_db
+def test_also_available_lists_only_the_other_languages(client):
+    article = ArticleFactory(title_fr="Titre", summary_fr="Résumé.")
+    html = client.get(f"/en/news/{article.slug}/").text
+    section = html[
+        html.index('class="also-in"') : html.index("</nav>", html.index('class="also-in"'))
+    ]
+    assert re.findall(r'hreflang="(\w+)"', section) == ["fr"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_home_page_names_its_subject_once_as_its_main_heading(client, seeded, lang):
+    import html5lib
+
+    document = html5lib.parse(client.get(f"/{lang}/").content, namespaceHTMLElements=False)
+    headings = [
+        (int(element.tag[1]), " ".join("".join(element.itertext()).split()))
+        for element in document.iter()
+        if element.tag in {"h1", "h2", "h3", "h4", "h5", "h6"}
+    ]
+    assert headings[0][0] == 1
+    assert [level for level, _text in headings].count(1) == 1
+    texts = [text for _level, text in headings]
+    assert texts[0] not in texts[1:], texts
+    # No level is skipped on the way down.
+    for (previous, _p), (level, _t) in zip(headings, headings[1:], strict=False):
+        assert level <= previous + 1, headings
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("url", ["/fr/news/no-such-article/", "/ar/no-such-page/"])
+def test_a_404_page_names_no_alternate_languages(client, seeded, url):
+    response = client.get(url)
+    assert response.status_code == 404
+    assert 'rel="alternate"' not in response.text
+    assert "hreflang" not in response.text.split("</head>")[0]
+
+
+@pytest.mark.django_db
+def test_root_redirect_varies_on_language_and_cookie(client):
+    response = client.get("/", HTTP_ACCEPT_LANGUAGE="fr")
+    assert response.status_code == 302
+    vary = {value.strip().lower() for value in response["Vary"].split(",")}
+    assert {"accept-language", "cookie"} <= vary
+
+
+@pytest.mark.django_db
+def test_fallback_card_runs_in_its_own_direction_on_an_arabic_page(client):
+    import html5lib
+
+    article = ArticleFactory(title_en="Botnet taken down", summary_en="Servers seized.")
+    response = client.get("/ar/news/")
+    document = html5lib.parse(response.content, namespaceHTMLElements=False)
+    card = next(
+        element
+        for element in document.iter("article")
+        if article.slug in "".join(a.get("href", "") for a in element.iter("a"))
+    )
+    assert card.get("lang") == "en"
+    assert card.get("dir") == "ltr"
+    meta = card.find(".//*[@class='card__meta']")
+    assert meta is not None
+    # Nothing inside the card turns the direction back: title, date, badge and summary all
+    # follow the card's.
+    assert [element.get("dir") for element in card.iter() if element.get("dir")] == ["ltr"]
+    assert "Botnet taken down" in "".join(card.itertext())

@@ -51,6 +51,18 @@ def language_links(context):
 
 
 @register.simple_tag(takes_context=True)
+def other_language_links(context, shown_item):
+    """The item in the other languages it is written in: those it is available in, but for the
+    one the page shows it in."""
+    available = shown_item.item.available_languages
+    return [
+        link
+        for link in language_links(context)
+        if link["code"] in available and link["code"] != shown_item.language
+    ]
+
+
+@register.simple_tag(takes_context=True)
 def alternate_links(context):
     """`<link rel="alternate" hreflang>` targets: the languages the page's content exists in
     (all of them for pages without one item), plus x-default."""
