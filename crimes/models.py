@@ -4,9 +4,17 @@ from django.utils.translation import gettext_lazy as _
 
 from cyberwatch.images import WithImage
 from cyberwatch.languages import TranslatedContent, TranslatedQuerySet
-from cyberwatch.publishing import Publishable, PublishedQuerySetMixin
+from cyberwatch.publishing import (
+    AlwaysPublishedQuerySetMixin,
+    Publishable,
+    PublishedQuerySetMixin,
+)
 from cyberwatch.sanitising import SanitisedRichTextMixin
 from cyberwatch.slugs import KeepsPreviousSlugs
+
+
+class OverviewSectionQuerySet(AlwaysPublishedQuerySetMixin, TranslatedQuerySet):
+    pass
 
 
 class OverviewSection(SanitisedRichTextMixin, TranslatedContent):
@@ -20,18 +28,15 @@ class OverviewSection(SanitisedRichTextMixin, TranslatedContent):
     title_field = "heading"
     text_fields = ("body",)
 
-    objects = TranslatedQuerySet.as_manager()
+    objects = OverviewSectionQuerySet.as_manager()
 
     class Meta:
         ordering = ["ordering", "pk"]
         verbose_name = _("overview section")
         verbose_name_plural = _("overview")
 
-    def __str__(self):
-        return self.heading
 
-
-class CrimeAreaQuerySet(TranslatedQuerySet):
+class CrimeAreaQuerySet(AlwaysPublishedQuerySetMixin, TranslatedQuerySet):
     def with_card_data(self):
         return self.prefetch_related("examples")
 
@@ -52,11 +57,12 @@ class CrimeArea(KeepsPreviousSlugs, SanitisedRichTextMixin, WithImage, Translate
         verbose_name = _("crime area")
         verbose_name_plural = _("crime areas")
 
-    def __str__(self):
-        return self.name
-
     def get_absolute_url(self):
         return reverse("crimes:crimearea_detail", kwargs={"slug": self.slug})
+
+
+class CrimeExampleQuerySet(AlwaysPublishedQuerySetMixin, TranslatedQuerySet):
+    pass
 
 
 class CrimeExample(TranslatedContent):
@@ -69,13 +75,12 @@ class CrimeExample(TranslatedContent):
     name = models.CharField(_("name"), max_length=200)
     ordering = models.PositiveIntegerField(_("ordering"), default=0)
 
+    objects = CrimeExampleQuerySet.as_manager()
+
     class Meta:
         ordering = ["ordering", "pk"]
         verbose_name = _("example")
         verbose_name_plural = _("examples")
-
-    def __str__(self):
-        return self.name
 
 
 class AdviceQuerySet(PublishedQuerySetMixin, TranslatedQuerySet):
@@ -101,9 +106,6 @@ class Advice(KeepsPreviousSlugs, SanitisedRichTextMixin, Publishable, Translated
         ordering = ["-published_at", "pk"]
         verbose_name = _("advice")
         verbose_name_plural = _("advice")
-
-    def __str__(self):
-        return self.title
 
     def get_absolute_url(self):
         return reverse("advice:advice_detail", kwargs={"slug": self.slug})

@@ -2,7 +2,6 @@ from django.views.generic import DetailView, ListView
 
 from cyberwatch.pages import TranslatedDetailMixin
 from cyberwatch.slugs import PreviousSlugRedirectMixin
-from news.models import Article
 
 from .models import Advice, CrimeArea
 
@@ -10,18 +9,17 @@ RELATED_NEWS = 5
 
 
 class CrimeAreaListView(ListView):
-    queryset = CrimeArea.objects.with_card_data()
+    queryset = CrimeArea.objects.published().with_card_data()
 
 
 class CrimeAreaDetailView(TranslatedDetailMixin, PreviousSlugRedirectMixin, DetailView):
-    queryset = CrimeArea.objects.with_card_data()
+    queryset = CrimeArea.objects.published().with_card_data()
 
     def get_context_data(self, **kwargs):
+        # Related news comes through the reverse relation: this app never imports `news`.
         return super().get_context_data(
-            advice=Advice.objects.published().filter(crime_areas=self.object),
-            related_news=Article.objects.published()
-            .filter(crime_areas=self.object)
-            .with_card_data()[:RELATED_NEWS],
+            advice=self.object.advice.published(),
+            related_news=self.object.articles.published().with_card_data()[:RELATED_NEWS],
             **kwargs,
         )
 

@@ -9,12 +9,16 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Case, CharField, F, Q, TextField, Value, When
+from django.db.models import Case, CharField, F, Lookup, Q, TextField, Value, When
 from django.utils.functional import cached_property
-from django.utils.translation import get_language_info
+from django.utils.translation import get_language, get_language_info, gettext
 from modeltranslation.utils import build_localized_fieldname
 
 FALLBACK_ORDER = ("en", "fr", "es", "ar")
+# A field made only of these is empty. ASCII whitespace only, so that Python and SQL (SQLite and
+# PostgreSQL alike) agree: str.strip() would also strip U+00A0 and other Unicode spaces, which
+# SQL TRIM does not, so a non-breaking space counts as text on both sides.
+BLANK = " \t\n\r\f\v"
 RIGHT_TO_LEFT = frozenset({"ar"})
 
 
@@ -79,6 +83,12 @@ class TranslatedContent(models.Model):
     class Meta:
         abstract = True
 
+    def __str__(self):
+        # The admin's name for the item (lists, messages, breadcrumbs, history): its title by
+        # the fallback rule for the admin's language, never an empty column.
+        label = self.shown_in(get_language() or settings.LANGUAGE_CODE).label.strip()
+        return label or getattr(self, "slug", "") or gettext("(untitled)")
+
     @classmethod
     def translated_fields(cls):
         from modeltranslation.translator import translator
@@ -87,7 +97,7 @@ class TranslatedContent(models.Model):
 
     def _filled(self, field, language):
         value = getattr(self, build_localized_fieldname(field, language), "")
-        return bool(value and value.strip())
+        return bool(value and value.strip(BLANK))
 
     def is_available_in(self, language):
         return self._filled(self.title_field, language) and (
@@ -115,13 +125,33 @@ class TranslatedContent(models.Model):
         return Shown(self, self.display_language(requested), requested)
 
 
+class Filled(Lookup):
+    """The SQL twin of `TranslatedContent._filled`: `Filled(F(column), True)` holds when the
+    column has more than BLANK characters (`False`: when it has not). Never NULL, so `exclude()`
+    and `~Q` agree with it. A single lookup node: the fallback rule repeats it many times in one
+    query, and a tree of functions there costs Django several times as long to compile."""
+
+    lookup_name = "filled"  # usable without registering it on the fields
+    prepare_rhs = False
+
+    def as_sql(self, compiler, connection):
+        lhs, params = self.process_lhs(compiler, connection)
+        trim = "BTRIM" if connection.vendor == "postgresql" else "TRIM"  # SQLite: TRIM(x, chars)
+        comparison = ">" if self.rhs else "="
+        return f"{trim}(COALESCE({lhs}, ''), %s) {comparison} ''", (*params, BLANK)
+
+
+def filled_q(column):
+    return Q(Filled(F(column), True))
+
+
 def available_in_q(model, language):
     """The SQL twin of `TranslatedContent.is_available_in`."""
-    title = build_localized_fieldname(model.title_field, language)
     text = Q()
     for field in model.text_fields:
-        text |= Q(**{f"{build_localized_fieldname(field, language)}__gt": ""})
-    return Q(**{f"{title}__gt": ""}) & text  # an empty Q() matches everything
+        text |= filled_q(build_localized_fieldname(field, language))
+    title = filled_q(build_localized_fieldname(model.title_field, language))
+    return title & text  # an empty Q() matches everything
 
 
 class TranslatedQuerySet(models.QuerySet):
@@ -145,7 +175,7 @@ class TranslatedQuerySet(models.QuerySet):
             return whens + [When(condition(code), then=Value(code)) for code in FALLBACK_ORDER]
 
         def title_filled(code):
-            return Q(**{f"{build_localized_fieldname(model.title_field, code)}__gt": ""})
+            return filled_q(build_localized_fieldname(model.title_field, code))
 
         whens = in_fallback_order(lambda code: available_in_q(model, code))
         whens += in_fallback_order(title_filled)

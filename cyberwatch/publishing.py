@@ -17,6 +17,15 @@ class PublishedQuerySetMixin:
         return self.filter(status=Publishable.Status.DRAFT)
 
 
+class AlwaysPublishedQuerySetMixin:
+    """For content without publication fields (crime areas, initiatives, the overview): every
+    row is public, but feeds, sitemaps, search and views still start from `published()`, so
+    that one vocabulary serves every model and adding publication fields later is one change."""
+
+    def published(self, now=None):
+        return self.all()
+
+
 class Publishable(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")

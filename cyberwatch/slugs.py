@@ -2,11 +2,15 @@
 with a 301 to the new one."""
 
 from django.contrib.contenttypes.models import ContentType
+from django.db import models
 from django.http import Http404, HttpResponsePermanentRedirect
 
 
-class KeepsPreviousSlugs:
-    """Model mixin: remember the slug an item had before each change of slug."""
+class KeepsPreviousSlugs(models.Model):
+    """Abstract model: remember the slug an item had before each change of slug."""
+
+    class Meta:
+        abstract = True
 
     def save(self, *args, **kwargs):
         from .models import PreviousSlug

@@ -4,11 +4,12 @@ from django.utils.translation import gettext_lazy as _
 
 from cyberwatch.images import WithImage
 from cyberwatch.languages import TranslatedContent, TranslatedQuerySet
+from cyberwatch.publishing import AlwaysPublishedQuerySetMixin
 from cyberwatch.sanitising import SanitisedRichTextMixin
 from cyberwatch.slugs import KeepsPreviousSlugs
 
 
-class InitiativeQuerySet(TranslatedQuerySet):
+class InitiativeQuerySet(AlwaysPublishedQuerySetMixin, TranslatedQuerySet):
     def roots(self):
         return self.filter(parent__isnull=True)
 
@@ -55,17 +56,34 @@ class Initiative(KeepsPreviousSlugs, SanitisedRichTextMixin, WithImage, Translat
         verbose_name = _("initiative")
         verbose_name_plural = _("initiatives")
 
-    def __str__(self):
-        return self.name
-
     def get_absolute_url(self):
         return reverse("initiatives:initiative_detail", kwargs={"slug": self.slug})
 
     def clean(self):
+        """Refuse a parent that would make the tree a loop. Walks up from the parent, and stops
+        at a loop already in the data (saved without clean()), so it always ends."""
         from django.core.exceptions import ValidationError
 
+        super().clean()
+        if self.parent_id is None:
+            return
+        if self.pk is not None and self.parent_id == self.pk:
+            raise ValidationError({"parent": _("An initiative cannot be part of itself.")})
+        seen = set()
         ancestor = self.parent
         while ancestor is not None:
-            if ancestor.pk == self.pk:
-                raise ValidationError({"parent": _("An initiative cannot be part of itself.")})
+            if self.pk is not None and ancestor.pk == self.pk:
+                raise ValidationError(
+                    {"parent": _("An initiative cannot be part of one of its own parts.")}
+                )
+            if ancestor.pk in seen:
+                raise ValidationError(
+                    {
+                        "parent": _(
+                            "The chosen initiative is in a loop of initiatives that are part of "
+                            "each other. Choose another one, or correct that loop first."
+                        )
+                    }
+                )
+            seen.add(ancestor.pk)
             ancestor = ancestor.parent

@@ -1,19 +1,51 @@
 """The news list's filters (SPEC §5). A value that does not parse or names nothing is a form
-error, which the view turns into HTTP 400 with the message at its field."""
+error, which the view turns into HTTP 400 with the message at its field.
+
+Words (`q`): each must appear in the title or summary as shown. A search uses at most MAX_WORDS
+distinct words (case-insensitively, in the order typed; a repeated word is dropped), so that its
+cost does not grow with what is typed. Words beyond them, and one-character words (which match
+nearly every article), are not an error: they are left out of the search, the page answers 200,
+and `NewsFilter.ignored_words` lists them for the page to say so.
+"""
 
 import django_filters
 from django import forms
 from django.conf import settings
 from django.db.models import Q
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.utils import build_localized_fieldname
 
 from crimes.models import CrimeArea
-from cyberwatch.languages import available_in_q
+from cyberwatch.languages import available_in_q, language_codes
 from initiatives.models import Initiative
 
 from .models import Article
 
 ISO_DATE = ["%Y-%m-%d"]
+MAX_WORDS = 8
+MIN_WORD_LENGTH = 2
+
+
+def search_words(text):
+    """`(used, ignored)`: the words of `text` that a search uses, and those it leaves out."""
+    used, ignored, seen = [], [], set()
+    for word in text.split():
+        if word.casefold() in seen:
+            continue
+        seen.add(word.casefold())
+        if len(word) < MIN_WORD_LENGTH or len(used) >= MAX_WORDS:
+            ignored.append(word)
+        else:
+            used.append(word)
+    return used, ignored
+
+
+def contains_word(language, word):
+    """The article's title or summary in `language` contains `word`."""
+    return Q(**{f"{build_localized_fieldname('title', language)}__icontains": word}) | Q(
+        **{f"{build_localized_fieldname('summary', language)}__icontains": word}
+    )
 
 
 class NewsFilterForm(forms.Form):
@@ -77,19 +109,43 @@ class NewsFilter(django_filters.FilterSet):
         field_name="initiatives",
     )
 
+    max_words = MAX_WORDS
+
     class Meta:
         model = Article
         form = NewsFilterForm
         fields = []
 
+    def __init__(self, data=None, queryset=None, *, language=None, **kwargs):
+        """`language`: the page's, whose shown text the words are looked for in (by default
+        the active one). `queryset`: any article queryset; one already annotated by
+        `with_display_language()` must have been annotated for the same language."""
+        super().__init__(data, queryset, **kwargs)
+        self.language = language or get_language() or settings.LANGUAGE_CODE
+
+    @property
+    def ignored_words(self):
+        """The words typed in `q` that the search leaves out (see the module docstring)."""
+        if not self.is_bound or not self.form.is_valid():
+            return []
+        return search_words(self.form.cleaned_data.get("q") or "")[1]
+
     def filter_words(self, queryset, name, value):
         """Every word must appear in the title or summary *as shown* (the fallback language's
-        text for an article not available in the page's language)."""
-        for word in value.split():
-            queryset = queryset.filter(
-                Q(shown_title__icontains=word) | Q(shown_summary__icontains=word)
-            )
-        return queryset
+        text for an article not available in the page's language). Written per language, so
+        that the (large) shown-language expression appears once per language, not per word."""
+        words, _ignored = search_words(value)
+        if not words:
+            return queryset
+        if "shown_language" not in queryset.query.annotations:
+            queryset = queryset.with_display_language(self.language)
+        shown_in_its_language = Q()
+        for code in language_codes():
+            has_every_word = Q(shown_language=code)
+            for word in words:
+                has_every_word &= contains_word(code, word)
+            shown_in_its_language |= has_every_word
+        return queryset.filter(shown_in_its_language)
 
     def filter_language(self, queryset, name, value):
         return queryset.filter(available_in_q(Article, value))

@@ -71,9 +71,6 @@ class Article(
         verbose_name = _("article")
         verbose_name_plural = _("articles")
 
-    def __str__(self):
-        return self.title
-
     def get_absolute_url(self):
         return reverse("news:article_detail", kwargs={"slug": self.slug})
 

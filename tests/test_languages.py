@@ -3,7 +3,9 @@
 import itertools
 
 import pytest
+from django.db.models import Count
 
+from cyberwatch.languages import available_in_q
 from news.models import Article
 
 from .factories import ArticleFactory
@@ -85,6 +87,22 @@ def test_arabic_is_right_to_left():
     assert article_in(["fr"], original="fr").shown_in("ar").direction == "ltr"
 
 
+# What a field may hold: text, nothing, or only whitespace. ASCII whitespace counts as empty;
+# a non-breaking space (U+00A0) counts as text, on both sides and on every database.
+FILLINGS = ["Text", None, "", " ", "\n\t", " \r\n\f\v ", "\u00a0"]
+BLANK_FILLINGS = {None, "", " ", "\n\t", " \r\n\f\v "}
+
+
+def assert_sql_matches_python(articles):
+    for code in LANGUAGES:
+        in_python = {a.pk for a in articles if a.is_available_in(code)}
+        assert set(Article.objects.available_in(code).values_list("pk", flat=True)) == in_python
+        missing = set(Article.objects.exclude(available_in_q(Article, code)).values_list("pk"))
+        assert {pk for (pk,) in missing} == {a.pk for a in articles} - in_python
+        counted = Article.objects.aggregate(n=Count("pk", filter=available_in_q(Article, code)))
+        assert counted["n"] == len(in_python)
+
+
 @pytest.mark.django_db
 def test_available_in_matches_the_python_rule():
     combos = [
@@ -93,11 +111,35 @@ def test_available_in_matches_the_python_rule():
         for languages in itertools.combinations(LANGUAGES, size)
         for original in LANGUAGES
     ]
-    articles = [article_in(languages, original) for languages, original in combos]
-    for code in LANGUAGES:
-        in_sql = set(Article.objects.available_in(code).values_list("pk", flat=True))
-        in_python = {a.pk for a in articles if a.is_available_in(code)}
-        assert in_sql == in_python
+    assert_sql_matches_python([article_in(languages, original) for languages, original in combos])
+
+
+@pytest.mark.django_db
+def test_whitespace_only_text_is_empty_in_python_and_in_sql():
+    articles = []
+    for title, summary, body in itertools.product(FILLINGS, repeat=3):
+        article = article_in([], original="en")
+        # Written with .update(), as data may already hold it: save() could normalise it.
+        Article.objects.filter(pk=article.pk).update(
+            title_fr=title, summary_fr=summary, body_fr=body
+        )
+        article.refresh_from_db()
+        articles.append(article)
+        expected = title not in BLANK_FILLINGS and (
+            summary not in BLANK_FILLINGS or body not in BLANK_FILLINGS
+        )
+        assert article.is_available_in("fr") is expected, (title, summary, body)
+    assert_sql_matches_python(articles)
+
+
+@pytest.mark.django_db
+def test_whitespace_only_title_is_never_the_shown_language():
+    article = article_in(["fr"], original="en")
+    Article.objects.filter(pk=article.pk).update(title_en=" \n", summary_en="Summary in en")
+    article.refresh_from_db()
+    assert article.display_language("en") == "fr"
+    row = Article.objects.with_display_language("en").get(pk=article.pk)
+    assert (row.shown_language, row.shown_title) == ("fr", "Title in fr")
 
 
 @pytest.mark.django_db

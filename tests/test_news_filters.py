@@ -5,7 +5,13 @@ import re
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.db import connection
+from django.http import QueryDict
+from django.test.utils import CaptureQueriesContext
 from django.utils import translation
+
+from news.filters import MAX_WORDS, NewsFilter, search_words
+from news.models import Article
 
 from .factories import ArticleFactory, CrimeAreaFactory, InitiativeFactory
 
@@ -229,3 +235,136 @@ def test_french_dates_are_localised(client, seeded):
     html = client.get("/fr/news/", {"year": "2015", "month": "5"}).text
     assert "21 mai 2015" in html
     assert '<time datetime="2015-05-21T12:00:00+02:00">21 mai 2015</time>' in html
+
+
+# The filters on any article queryset (feeds and search reuse them), not only the list's.
+
+# (parameters, articles found among the published, among all: "d" is a draft)
+FILTER_CASES = [
+    ({}, ["a", "c", "b"], ["a", "d", "c", "b"]),
+    ({"year": "2014", "month": "9"}, ["c"], ["d", "c"]),
+    ({"date_after": "2014-05-01", "date_before": "2015-05-20"}, ["c"], ["d", "c"]),
+    ({"language": "fr"}, ["c", "b"], ["c", "b"]),
+    ({"language": "en"}, ["a", "c"], ["a", "d", "c"]),
+    ({"category": ["abuse"]}, ["a", "c"], ["a", "c"]),
+    ({"category": ["fraud"]}, ["c", "b"], ["d", "c", "b"]),
+    ({"initiative": "igci"}, ["c", "b"], ["d", "c", "b"]),
+    ({"q": "SINGAPORE complex"}, ["c"], ["c"]),
+    ({"q": "complex"}, ["c"], ["d", "c"]),
+    ({"q": "cartes bancaires"}, ["b"], ["b"]),
+    ({"q": "Singapour"}, [], []),
+    (
+        {
+            "q": "complex",
+            "year": "2014",
+            "month": "9",
+            "date_after": "2014-01-01",
+            "date_before": "2014-12-31",
+            "language": "en",
+            "category": ["fraud"],
+            "initiative": "igci",
+        },
+        ["c"],
+        ["d", "c"],
+    ),
+]
+
+
+def filtered(params, queryset, **kwargs):
+    data = QueryDict(mutable=True)
+    for key, value in params.items():
+        data.setlist(key, value if isinstance(value, list) else [value])
+    filterset = NewsFilter(data, queryset=queryset, **kwargs)
+    assert filterset.is_valid(), filterset.errors
+    return list(filterset.qs)
+
+
+@pytest.fixture
+def with_draft(corpus):
+    # Published at the same moment as c, created after it: listed before c.
+    draft = ArticleFactory(draft=True, title_en="Complex draft", published_at=at(2014, 9, 30))
+    draft.crime_areas.set([corpus["fraud"]])
+    draft.initiatives.set([corpus["igci"]])
+    return corpus | {"d": draft}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("params", "published", "everything"), FILTER_CASES)
+def test_filters_work_on_any_article_queryset(with_draft, params, published, everything):
+    with translation.override("en"):
+        found = filtered(params, Article.objects.published())
+        assert found == [with_draft[key] for key in published]
+        found = filtered(params, Article.objects.all())
+        assert found == [with_draft[key] for key in everything]
+
+
+@pytest.mark.django_db
+def test_words_are_looked_for_in_the_language_given(corpus):
+    with translation.override("en"):
+        assert filtered({"q": "Singapour"}, Article.objects.all()) == []
+        assert filtered({"q": "Singapour"}, Article.objects.all(), language="fr") == [corpus["c"]]
+    with translation.override("fr"):
+        assert filtered({"q": "Singapour"}, Article.objects.published()) == [corpus["c"]]
+
+
+# Words: at most MAX_WORDS distinct ones, whatever is typed.
+
+
+def two_letter_words(count):
+    letters = "bcdfghjkmnpqrstvwxz"
+    return [first + second for first in letters for second in "aeiou"][:count]
+
+
+def sql_of(client, params):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/en/news/", params)
+    assert response.status_code == 200
+    return response, sum(len(query["sql"]) for query in queries.captured_queries)
+
+
+@pytest.mark.django_db
+def test_a_search_uses_at_most_eight_words_and_costs_no_more_than_eight(client):
+    words = two_letter_words(66)
+    typed = " ".join(words)
+    assert len(typed) <= 200
+    first_eight = words[:MAX_WORDS]
+    # Has the first eight words, not the ninth: found, as only the first eight are searched.
+    ArticleFactory(title_en=" ".join(first_eight), summary_en="No other word.")
+    # Lacks the eighth word: not found.
+    ArticleFactory(title_en=" ".join(first_eight[:7]), summary_en="No other word.")
+    ArticleFactory(title_en="Nothing in common", summary_en="Nothing at all.")
+    eight, eight_sql = sql_of(client, {"q": " ".join(first_eight)})
+    many, many_sql = sql_of(client, {"q": typed})
+    assert many_sql <= eight_sql
+    assert titles(many) == titles(eight) == [" ".join(first_eight)]
+    assert many.context["filterset"].ignored_words == words[MAX_WORDS:]
+    assert eight.context["filterset"].ignored_words == []
+
+
+@pytest.mark.django_db
+def test_a_hundred_one_letter_words_cost_no_more_than_eight_words(client):
+    ArticleFactory(title_en="Sextortion ring dismantled")
+    letters = [chr(code) for code in range(0x4E00, 0x4E00 + 100)]  # no two alike in any case
+    typed = " ".join(letters)
+    assert len(typed) <= 200
+    response, sql = sql_of(client, {"q": typed})
+    _eight, eight_sql = sql_of(client, {"q": " ".join(two_letter_words(MAX_WORDS))})
+    assert sql <= eight_sql
+    # One-character words are not searched for: they would match nearly everything.
+    assert titles(response) == ["Sextortion ring dismantled"]
+    assert response.context["filterset"].ignored_words == letters
+
+
+@pytest.mark.django_db
+def test_repeated_words_count_once_whatever_their_case(client, corpus):
+    typed = "Ring ring RING " * 10 + "sextortion dismantled"
+    response = client.get("/en/news/", {"q": typed})
+    assert response.status_code == 200
+    assert titles(response) == ["Sextortion ring dismantled"]
+    assert response.context["filterset"].ignored_words == []
+
+
+def test_search_words_keeps_the_first_eight_distinct_words_in_order():
+    used, ignored = search_words("a Fraud fraud FRAUD b1 c2 d3 e4 f5 g6 h7 i8 j9 x B1")
+    assert used == ["Fraud", "b1", "c2", "d3", "e4", "f5", "g6", "h7"]
+    assert ignored == ["a", "i8", "j9", "x"]

@@ -1,0 +1,43 @@
+"""The layers of STYLE.md hold, and every content model speaks the same queryset vocabulary."""
+
+import pytest
+from django.apps import apps
+from django.conf import settings
+
+from .factories import ArticleFactory, CrimeAreaFactory, InitiativeFactory
+
+CONTENT_APPS = ("crimes", "initiatives", "news")
+
+
+def test_import_contracts_hold(monkeypatch):
+    """lint-imports (pyproject.toml): the shared modules import no feature app, and crimes and
+    initiatives never import news."""
+    from importlinter.cli import EXIT_STATUS_SUCCESS, lint_imports
+
+    monkeypatch.chdir(settings.BASE_DIR)
+    assert lint_imports(no_cache=True, no_logo=True) == EXIT_STATUS_SUCCESS
+
+
+@pytest.mark.parametrize(
+    "model",
+    [
+        m
+        for m in apps.get_models()
+        if m._meta.app_label in CONTENT_APPS and not m._meta.auto_created
+    ],
+    ids=lambda m: m.__name__,
+)
+def test_every_content_model_has_published(model):
+    assert callable(model._default_manager.published)
+
+
+@pytest.mark.django_db
+def test_crime_area_and_initiative_pages_list_only_published_related_news(client):
+    area = CrimeAreaFactory()
+    initiative = InitiativeFactory()
+    public = ArticleFactory(crime_areas=[area], initiatives=[initiative])
+    draft = ArticleFactory(draft=True, crime_areas=[area], initiatives=[initiative])
+    for url in (f"/en/crimes/{area.slug}/", f"/en/initiatives/{initiative.slug}/"):
+        html = client.get(url).text
+        assert public.title_en in html
+        assert draft.title_en not in html
