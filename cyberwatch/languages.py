@@ -11,7 +11,9 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Case, CharField, F, Lookup, Q, TextField, Value, When
 from django.utils.functional import cached_property
+from django.utils.text import format_lazy
 from django.utils.translation import get_language, get_language_info, gettext
+from django.utils.translation import gettext_lazy as _
 from modeltranslation.utils import build_localized_fieldname
 
 FALLBACK_ORDER = ("en", "fr", "es", "ar")
@@ -145,13 +147,64 @@ def filled_q(column):
     return Q(Filled(F(column), True))
 
 
+def available_q(title_field, text_fields, language):
+    """An item with these fields is available in `language` (see `available_in_q`)."""
+    text = Q()
+    for field in text_fields:
+        text |= filled_q(build_localized_fieldname(field, language))
+    title = filled_q(build_localized_fieldname(title_field, language))
+    return title & text  # an empty Q() matches everything
+
+
 def available_in_q(model, language):
     """The SQL twin of `TranslatedContent.is_available_in`."""
-    text = Q()
-    for field in model.text_fields:
-        text |= filled_q(build_localized_fieldname(field, language))
-    title = filled_q(build_localized_fieldname(model.title_field, language))
-    return title & text  # an empty Q() matches everything
+    return available_q(model.title_field, model.text_fields, language)
+
+
+def display_language_case(title_field, text_fields, requested, has_original):
+    """The SQL twin of `TranslatedContent.display_language` for a page in `requested`."""
+
+    def in_fallback_order(condition):
+        whens = [When(condition(requested), then=Value(requested))]
+        if has_original:
+            whens += [
+                When(Q(original_language=code) & condition(code), then=Value(code))
+                for code in FALLBACK_ORDER
+            ]
+        return whens + [When(condition(code), then=Value(code)) for code in FALLBACK_ORDER]
+
+    def title_filled(code):
+        return filled_q(build_localized_fieldname(title_field, code))
+
+    whens = in_fallback_order(lambda code: available_q(title_field, text_fields, code))
+    whens += in_fallback_order(title_filled)
+    return Case(*whens, default=Value(requested), output_field=CharField(max_length=5))
+
+
+def available_field(title_field, text_fields, language):
+    """A column the database keeps equal to `available_in_q` (GeneratedField): filters and
+    counts read one boolean instead of evaluating the rule row by row."""
+    return models.GeneratedField(
+        expression=Case(
+            When(available_q(title_field, text_fields, language), then=Value(True)),
+            default=Value(False),
+            output_field=models.BooleanField(),
+        ),
+        output_field=models.BooleanField(),
+        db_persist=True,
+        verbose_name=format_lazy(_("available in {language}"), language=language),
+    )
+
+
+def display_language_field(title_field, text_fields, requested):
+    """A column the database keeps equal to the language an item is shown in on a page in
+    `requested` (GeneratedField), for models with an `original_language`."""
+    return models.GeneratedField(
+        expression=display_language_case(title_field, text_fields, requested, True),
+        output_field=models.CharField(max_length=5),
+        db_persist=True,
+        verbose_name=format_lazy(_("language shown on {language} pages"), language=requested),
+    )
 
 
 class TranslatedQuerySet(models.QuerySet):
@@ -164,23 +217,10 @@ class TranslatedQuerySet(models.QuerySet):
         the text the visitor sees (modeltranslation alone would only look at one column)."""
         model = self.model
         has_original = any(field.name == "original_language" for field in model._meta.fields)
-
-        def in_fallback_order(condition):
-            whens = [When(condition(requested), then=Value(requested))]
-            if has_original:
-                whens += [
-                    When(Q(original_language=code) & condition(code), then=Value(code))
-                    for code in FALLBACK_ORDER
-                ]
-            return whens + [When(condition(code), then=Value(code)) for code in FALLBACK_ORDER]
-
-        def title_filled(code):
-            return filled_q(build_localized_fieldname(model.title_field, code))
-
-        whens = in_fallback_order(lambda code: available_in_q(model, code))
-        whens += in_fallback_order(title_filled)
         queryset = self.annotate(
-            shown_language=Case(*whens, default=Value(requested), output_field=CharField())
+            shown_language=display_language_case(
+                model.title_field, model.text_fields, requested, has_original
+            )
         )
         shown_columns = {
             f"shown_{field}": Case(

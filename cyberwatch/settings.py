@@ -102,13 +102,18 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# The cache: CACHE_URL in django-environ's syntax wins (`dummycache://` for no cache at all, as
+# the benchmark's cold rows use; `locmemcache://`, `rediscache://host:6379/0`); REDIS_URL is the
+# short form for Redis; with neither, a local-memory cache. Every cache the site uses is this one.
+CACHE_URL = env.str("CACHE_URL", default="")
 REDIS_URL = env.str("REDIS_URL", default="")
-if REDIS_URL:
+if CACHE_URL:
+    CACHES = {"default": env.cache_url_config(CACHE_URL)}
+elif REDIS_URL:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
-            "KEY_PREFIX": "cyberwatch",
         }
     }
 else:
@@ -118,6 +123,7 @@ else:
             "LOCATION": "cyberwatch",
         }
     }
+CACHES["default"].setdefault("KEY_PREFIX", "cyberwatch")
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -5,15 +5,14 @@ and the active filters, each named and with the URL that removes it."""
 import datetime
 
 from django.conf import settings
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.db.models.functions import ExtractYear
 from django.http import QueryDict
 from django.utils.formats import date_format
 from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.translation import gettext, pgettext
 
-from cyberwatch.languages import available_in_q
-
+from .counts import ArchiveCounts
 from .models import Article
 
 
@@ -36,43 +35,56 @@ def _applying(params, **changes):
     return "?" + query.urlencode()
 
 
-def news_facets(articles, params, crime_areas):
-    """`articles`: the filtered queryset; `params`: the request's GET parameters;
-    `crime_areas`: every crime area, already fetched."""
+def counted(articles):
+    """The counts of `articles` (the words filter's results), counted from the articles
+    themselves: a search is bounded by its matches, not by the archive's precomputed counts."""
     articles = articles.order_by()
-    years = (
+    counts = ArchiveCounts()
+    for year, number in (
         articles.annotate(year=ExtractYear("published_at"))
-        .values("year")
-        .annotate(count=Count("pk"))
-        .order_by("-year")
-    )
-    language_counts = articles.aggregate(
+        .values_list("year")
+        .annotate(number=Count("pk"))
+    ):
+        counts.years[year] = number
+        counts.total += number
+    by_language = articles.aggregate(
         **{
-            code: Count("pk", filter=available_in_q(Article, code))
-            for code, _n in settings.LANGUAGES
+            code: Count("pk", filter=Q(**{f"available_{code}": True}))
+            for code, _name in settings.LANGUAGES
         }
     )
-    area_counts = dict(
-        Article.crime_areas.through.objects.filter(article__in=articles.values("pk"))
-        .values_list("crimearea_id")
-        .annotate(count=Count("article_id"))
+    counts.languages.update(by_language)
+    counts.crime_areas.update(
+        dict(
+            Article.crime_areas.through.objects.filter(article__in=articles.values("pk"))
+            .values_list("crimearea_id")
+            .annotate(number=Count("article_id"))
+            .order_by()
+        )
     )
+    return counts
+
+
+def news_facets(counts, params, crime_areas):
+    """`counts`: an ArchiveCounts; `params`: the request's GET parameters; `crime_areas`: every
+    crime area, already fetched."""
     chosen_areas = set(params.getlist("category"))
     return {
         "years": [
             {
-                "year": row["year"],
-                "count": row["count"],
-                "query": _applying(params, year=str(row["year"]), month=None),
-                "active": params.get("year") == str(row["year"]),
+                "year": year,
+                "count": number,
+                "query": _applying(params, year=str(year), month=None),
+                "active": params.get("year") == str(year),
             }
-            for row in years
+            for year, number in sorted(counts.years.items(), reverse=True)
+            if number > 0
         ],
         "languages": [
             {
                 "code": code,
                 "name": name,
-                "count": language_counts[code],
+                "count": counts.languages.get(code, 0),
                 "query": _applying(params, language=code),
                 "active": params.get("language") == code,
             }
@@ -81,7 +93,7 @@ def news_facets(articles, params, crime_areas):
         "crime_areas": [
             {
                 "crime_area": area,
-                "count": area_counts.get(area.pk, 0),
+                "count": counts.crime_areas.get(area.pk, 0),
                 "query": _applying(params, category=area.slug),
                 "active": area.slug in chosen_areas,
             }

@@ -11,41 +11,18 @@ and `NewsFilter.ignored_words` lists them for the page to say so.
 import django_filters
 from django import forms
 from django.conf import settings
-from django.db.models import Q
+from django.db import connections
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
-from modeltranslation.utils import build_localized_fieldname
 
 from crimes.models import CrimeArea
-from cyberwatch.languages import available_in_q, language_codes
+from cyberwatch.languages import language_codes
+from cyberwatch.search import MAX_WORDS, search_words, words_q
 from initiatives.models import Initiative
 
 from .models import Article
 
 ISO_DATE = ["%Y-%m-%d"]
-MAX_WORDS = 8
-MIN_WORD_LENGTH = 2
-
-
-def search_words(text):
-    """`(used, ignored)`: the words of `text` that a search uses, and those it leaves out."""
-    used, ignored, seen = [], [], set()
-    for word in text.split():
-        if word.casefold() in seen:
-            continue
-        seen.add(word.casefold())
-        if len(word) < MIN_WORD_LENGTH or len(used) >= MAX_WORDS:
-            ignored.append(word)
-        else:
-            used.append(word)
-    return used, ignored
-
-
-def contains_word(language, word):
-    """The article's title or summary in `language` contains `word`."""
-    return Q(**{f"{build_localized_fieldname('title', language)}__icontains": word}) | Q(
-        **{f"{build_localized_fieldname('summary', language)}__icontains": word}
-    )
 
 
 class NewsFilterForm(forms.Form):
@@ -132,23 +109,22 @@ class NewsFilter(django_filters.FilterSet):
 
     def filter_words(self, queryset, name, value):
         """Every word must appear in the title or summary *as shown* (the fallback language's
-        text for an article not available in the page's language). Written per language, so
-        that the (large) shown-language expression appears once per language, not per word."""
+        text for an article not available in the page's language): full-text search in that
+        language on PostgreSQL, a plain match on SQLite (cyberwatch/search.py)."""
         words, _ignored = search_words(value)
         if not words:
             return queryset
-        if "shown_language" not in queryset.query.annotations:
-            queryset = queryset.with_display_language(self.language)
-        shown_in_its_language = Q()
-        for code in language_codes():
-            has_every_word = Q(shown_language=code)
-            for word in words:
-                has_every_word &= contains_word(code, word)
-            shown_in_its_language |= has_every_word
-        return queryset.filter(shown_in_its_language)
+        return queryset.filter(
+            words_q(
+                words,
+                f"shown_language_{self.language}",
+                language_codes(),
+                connections[queryset.db].vendor,
+            )
+        )
 
     def filter_language(self, queryset, name, value):
-        return queryset.filter(available_in_q(Article, value))
+        return queryset.filter(**{f"available_{value}": True})
 
     def filter_category(self, queryset, name, value):
         if not value:

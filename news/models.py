@@ -1,3 +1,5 @@
+import datetime
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -6,16 +8,60 @@ from django.utils.translation import gettext_lazy as _
 from modeltranslation.utils import build_localized_fieldname
 
 from cyberwatch.images import WithImage
-from cyberwatch.languages import TranslatedContent, TranslatedQuerySet
+from cyberwatch.languages import (
+    TranslatedContent,
+    TranslatedQuerySet,
+    available_field,
+    display_language_field,
+)
 from cyberwatch.publishing import Publishable, PublishedQuerySetMixin
 from cyberwatch.sanitising import SanitisedRichTextMixin
+from cyberwatch.search import search_document_field
 from cyberwatch.slugs import KeepsPreviousSlugs
+
+from .counts import LANGUAGE_COLUMNS, MONTH, YEAR, Recount
+
+TEXT_FIELDS = ("summary", "body")  # with the title, what makes an article available
+SEARCHED_FIELDS = ("title", "summary")  # what the words filter looks at
+CARD_DEFERRED = [
+    f"{field}_{code}" for field in ("body", "search") for code in ("en", "fr", "es", "ar")
+]
 
 
 class ArticleQuerySet(PublishedQuerySetMixin, TranslatedQuerySet):
     def with_card_data(self):
-        """What an article card shows, fetched in a constant number of queries."""
-        return self.prefetch_related("crime_areas")
+        """What an article card shows, fetched in a constant number of queries, without the
+        bodies and search documents it does not show."""
+        return self.defer(*CARD_DEFERRED).prefetch_related("crime_areas")
+
+    # Bulk changes keep the precomputed counts right (news/counts.py), counting once at the end.
+
+    def _months(self):
+        return list(self.order_by().datetimes("published_at", "month"))
+
+    def update(self, **kwargs):
+        with Recount.batch():
+            Recount.mark(self._months())
+            updated = super().update(**kwargs)
+            moment = kwargs.get("published_at")
+            if moment is not None and not isinstance(moment, datetime.datetime):
+                Recount.mark(everything=True)  # an expression: new dates unknown here
+            Recount.mark(self._months() if moment is None else [moment])
+        return updated
+
+    update.alters_data = True
+
+    def delete(self):
+        with Recount.batch():  # the post_delete signal of each row marks its month
+            return super().delete()
+
+    delete.alters_data = True
+
+    def bulk_create(self, objs, *args, **kwargs):
+        with Recount.batch():
+            created = super().bulk_create(objs, *args, **kwargs)
+            Recount.mark([article.published_at for article in created])
+        return created
 
 
 class Article(
@@ -63,11 +109,30 @@ class Article(
         verbose_name=_("updated by"),
     )
 
+    # Kept by the database itself (generated columns), whatever writes the row: the languages
+    # the article is available in, the language each page language shows it in, and its
+    # search document in each language (PostgreSQL only; see cyberwatch/search.py).
+    available_en = available_field("title", TEXT_FIELDS, "en")
+    available_fr = available_field("title", TEXT_FIELDS, "fr")
+    available_es = available_field("title", TEXT_FIELDS, "es")
+    available_ar = available_field("title", TEXT_FIELDS, "ar")
+    shown_language_en = display_language_field("title", TEXT_FIELDS, "en")
+    shown_language_fr = display_language_field("title", TEXT_FIELDS, "fr")
+    shown_language_es = display_language_field("title", TEXT_FIELDS, "es")
+    shown_language_ar = display_language_field("title", TEXT_FIELDS, "ar")
+    search_en = search_document_field(SEARCHED_FIELDS, "en")
+    search_fr = search_document_field(SEARCHED_FIELDS, "fr")
+    search_es = search_document_field(SEARCHED_FIELDS, "es")
+    search_ar = search_document_field(SEARCHED_FIELDS, "ar")
+
     objects = ArticleQuerySet.as_manager()
 
     class Meta:
         ordering = ["-published_at", "-pk"]
-        indexes = [models.Index(fields=["status", "-published_at"], name="article_public_idx")]
+        # The list's order, tie-break included: page 1 is the first 20 entries of this index.
+        indexes = [
+            models.Index(fields=["status", "-published_at", "-id"], name="article_public_order_idx")
+        ]
         verbose_name = _("article")
         verbose_name_plural = _("articles")
 
@@ -83,6 +148,16 @@ class Article(
             Article.objects.published().filter(pk__in=tagged).exclude(pk=self.pk).with_card_data()
         )
 
+    def save(self, *args, **kwargs):
+        before = (
+            Article._base_manager.filter(pk=self.pk).values_list("published_at", flat=True).first()
+            if self.pk
+            else None
+        )
+        with Recount.batch():
+            super().save(*args, **kwargs)
+            Recount.mark([before, self.published_at])
+
     def clean(self):
         super().clean()
         if not self.is_available_in(self.original_language):
@@ -96,3 +171,38 @@ class Article(
                     % {"language": self.get_original_language_display()}
                 }
             )
+
+
+class ArticleCount(models.Model):
+    """How many published articles share a period and a combination of languages, crime areas
+    and initiatives: the news list's counts without scanning the archive (news/counts.py)."""
+
+    span = models.CharField(max_length=1, choices=[(MONTH, _("month")), (YEAR, _("year"))])
+    period = models.DateField(help_text="The first day of the month or year, local time.")
+    in_en = models.BooleanField()
+    in_fr = models.BooleanField()
+    in_es = models.BooleanField()
+    in_ar = models.BooleanField()
+    crime_areas = models.TextField(blank=True, help_text="Crime area pks, as ,1,3, (any order).")
+    initiatives = models.TextField(blank=True, help_text="Initiative pks, as ,2, .")
+    count = models.PositiveIntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["span", "period"], name="articlecount_period_idx")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=[
+                    "span",
+                    "period",
+                    *(f"in_{code}" for code in LANGUAGE_COLUMNS),
+                    "crime_areas",
+                    "initiatives",
+                ],
+                name="articlecount_unique_key",
+            )
+        ]
+        verbose_name = _("article count")
+        verbose_name_plural = _("article counts")
+
+    def __str__(self):
+        return f"{self.span} {self.period}: {self.count}"

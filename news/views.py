@@ -1,29 +1,39 @@
 from django.http import HttpResponseRedirect
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.views.generic import DetailView
 from django_filters.views import FilterView
 
 from crimes.models import CrimeArea
 from cyberwatch.pages import TranslatedDetailMixin
+from cyberwatch.search import search_words
 from cyberwatch.slugs import PreviousSlugRedirectMixin
 from initiatives.models import Initiative
 
-from .facets import active_filters, describe, news_facets, without_empty_values
+from .counts import SeekableArticles, archive_counts, count_filters
+from .facets import active_filters, counted, describe, news_facets, without_empty_values
 from .filters import NewsFilter
-from .models import Article
+from .models import Article, ArticleCount
 
 RELATED_ARTICLES = 3
 
 
 class ArticleListView(FilterView):
-    """Newest first, 20 a page, filtered; a bad filter value is a 400 with the error shown."""
+    """Newest first, 20 a page, filtered; a bad filter value is a 400 with the error shown.
+
+    Without words, the total, the facets and the seek to a deep page come from the
+    precomputed counts (news/counts.py): the cost does not grow with the archive. With words,
+    they are counted from the matches (full-text search on PostgreSQL)."""
 
     filterset_class = NewsFilter
     paginate_by = 20
     template_name = "news/article_list.html"
 
     def get_queryset(self):
-        return Article.objects.published().with_display_language(get_language()).with_card_data()
+        return Article.objects.published(self.now).with_card_data()
+
+    def get_filterset_kwargs(self, filterset_class):
+        return {**super().get_filterset_kwargs(filterset_class), "language": get_language()}
 
     def get(self, request, *args, **kwargs):
         clean = without_empty_values(request.GET)
@@ -32,29 +42,39 @@ class ArticleListView(FilterView):
             return HttpResponseRedirect(
                 f"{request.path}?{clean.urlencode()}" if clean else request.path
             )
+        self.now = timezone.now()
         self.filterset = self.get_filterset(self.get_filterset_class())
         self.valid = not self.filterset.is_bound or self.filterset.is_valid()
-        self.object_list = self.filterset.qs if self.valid else self.filterset.queryset.none()
-        crime_areas = list(CrimeArea.objects.all())
-        language = get_language()
-        chosen = (
-            active_filters(
-                self.filterset.form.cleaned_data, request.GET, request.path, crime_areas, language
+        crime_areas = list(CrimeArea.objects.published())
+        cleaned = self.filterset.form.cleaned_data if self.filterset.is_bound and self.valid else {}
+        counts = None
+        if not self.valid:
+            self.object_list = Article.objects.none()
+        elif search_words(cleaned.get("q") or "")[0]:
+            self.object_list = self.filterset.qs
+            counts = counted(self.object_list)
+        else:
+            filters = count_filters(cleaned)
+            counts = archive_counts(filters, self.now, Article, ArticleCount)
+            self.object_list = SeekableArticles(
+                self.filterset.qs, counts, filters, self.now, Article, ArticleCount
             )
-            if self.valid and self.filterset.is_bound
-            else []
-        )
+        chosen = active_filters(cleaned, request.GET, request.path, crime_areas, get_language())
         context = self.get_context_data(
             filterset=self.filterset,
             object_list=self.object_list,
-            facets=news_facets(self.object_list, request.GET, crime_areas) if self.valid else None,
+            facets=news_facets(counts, request.GET, crime_areas) if counts else None,
             active_filters=chosen,
             active_filters_named=describe(chosen) if chosen else "",
             filter_crime_areas=crime_areas,
-            filter_initiatives=Initiative.objects.all(),
+            filter_initiatives=Initiative.objects.published(),
             chosen_categories=request.GET.getlist("category"),
             chosen_initiative=request.GET.get("initiative", ""),
         )
+        if context.get("page_obj"):
+            context["page_numbers"] = context["paginator"].get_elided_page_range(
+                context["page_obj"].number, on_each_side=2, on_ends=1
+            )
         return self.render_to_response(context, status=200 if self.valid else 400)
 
     def get_paginate_by(self, queryset):

@@ -31,3 +31,30 @@ def test_debug_off_with_secret_key_starts():
 
 def test_defaults_start_with_nothing_set():
     assert import_settings().returncode == 0
+
+
+def cache_backend(**env):
+    environment = {k: v for k, v in os.environ.items() if k not in {"CACHE_URL", "REDIS_URL"}}
+    environment.update(env)
+    return subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "from cyberwatch import settings; print(settings.CACHES['default']['BACKEND'])",
+        ],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+
+
+def test_cache_url_chooses_the_cache_and_wins_over_redis_url():
+    assert cache_backend(CACHE_URL="dummycache://", REDIS_URL="redis://127.0.0.1:6379/0") == (
+        "django.core.cache.backends.dummy.DummyCache"
+    )
+    assert cache_backend(REDIS_URL="redis://127.0.0.1:6379/0") == (
+        "django.core.cache.backends.redis.RedisCache"
+    )
+    assert cache_backend() == "django.core.cache.backends.locmem.LocMemCache"

@@ -1,0 +1,586 @@
+"""Precomputed counts of public articles: the news list's total, its facets and the seek to a
+deep page cost the same at 100 and at 100,000 articles.
+
+What is stored: `ArticleCount` rows, one for each combination of (span, period, languages the
+article is available in, its crime areas, its initiatives) that published articles have, with
+their number. A span is a calendar month or a calendar year in the site's time zone, so the
+counts of any filter combination without words are a sum over a few hundred rows, whatever the
+size of the archive: whole years from the year rows, whole months from the month rows, and the
+articles of at most two partly covered months (a `date_after`/`date_before` inside a month)
+counted directly.
+
+What keeps it right: every change counts again the months of the rows it touched, before and
+after, in the same transaction (save, delete, a change of crime areas or initiatives,
+`QuerySet.update()`, `bulk_create()`, the admin's bulk actions; a batch counts once at its end),
+and then their years from the month rows. A migration fills the table for existing rows.
+
+Scheduled items: the rows count every article whose status is published, whatever its date.
+An article becomes public when `published_at` passes, without any save, so only periods that
+have ended are taken as stored; in the current month (and year) the articles still in the
+future are counted directly and taken off. No cron job: the rows never go stale by themselves.
+"""
+
+import datetime
+import threading
+from collections import Counter, defaultdict
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+from django.db import connection, transaction
+from django.db.models import Q, Sum
+from django.utils import timezone
+
+LANGUAGE_COLUMNS = ("en", "fr", "es", "ar")
+SEPARATOR = ","
+
+
+def tags_key(pks):
+    """`,1,3,` for the set {1, 3}; empty for no tag. `contains=",3,"` finds a member."""
+    return f"{SEPARATOR}{SEPARATOR.join(str(pk) for pk in sorted(pks))}{SEPARATOR}" if pks else ""
+
+
+def tags_of(key):
+    return [int(pk) for pk in key.strip(SEPARATOR).split(SEPARATOR)] if key else []
+
+
+# Periods, in the site's time zone.
+
+
+def local(moment):
+    return timezone.localtime(moment)
+
+
+def month_start(moment):
+    return local(moment).date().replace(day=1)
+
+
+def next_month(day):
+    return (day.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
+
+
+def aware(day):
+    """Midnight at the start of `day`, in the site's time zone."""
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+MONTH, YEAR = "M", "Y"
+
+
+# Counting a set of articles: shared by the rebuild and by the direct counts of a request.
+
+
+def fold(rows, areas, initiatives):
+    """`rows`: (pk, published_at, available_en, _fr, _es, _ar); `areas`, `initiatives`:
+    {pk: [tag pk]}. Returns a Counter keyed by (month start, languages, areas key,
+    initiatives key)."""
+    counter = Counter()
+    for pk, published_at, *available in rows:
+        counter[
+            (
+                month_start(published_at),
+                tuple(available),
+                tags_key(areas.get(pk, ())),
+                tags_key(initiatives.get(pk, ())),
+            )
+        ] += 1
+    return counter
+
+
+def tags_by_article(through, column, article_pks):
+    tags = defaultdict(list)
+    for article_pk, tag_pk in through.objects.filter(article_id__in=article_pks).values_list(
+        "article_id", column
+    ):
+        tags[article_pk].append(tag_pk)
+    return tags
+
+
+def article_rows(articles):
+    return articles.values_list(
+        "pk", "published_at", *(f"available_{code}" for code in LANGUAGE_COLUMNS)
+    )
+
+
+def folded(articles, article_model, with_initiatives=True):
+    rows = list(article_rows(articles))
+    pks = [row[0] for row in rows]
+    if not pks:
+        return Counter()
+    areas = tags_by_article(article_model.crime_areas.through, "crimearea_id", pks)
+    initiatives = (
+        tags_by_article(article_model.initiatives.through, "initiative_id", pks)
+        if with_initiatives
+        else {}
+    )
+    return fold(rows, areas, initiatives)
+
+
+# Keeping the rows right.
+
+
+def count_rows(count_model, span, counter):
+    """ArticleCount rows for `counter`, keyed by (period, languages, areas, initiatives)."""
+    return [
+        count_model(
+            span=span,
+            period=period,
+            **{f"in_{code}": flag for code, flag in zip(LANGUAGE_COLUMNS, languages, strict=True)},
+            crime_areas=areas,
+            initiatives=initiatives,
+            count=number,
+        )
+        for (period, languages, areas, initiatives), number in counter.items()
+    ]
+
+
+def by_year(counter):
+    years = Counter()
+    for (month, *rest), number in counter.items():
+        years[(month.replace(month=1), *rest)] += number
+    return years
+
+
+def recount(months, article_model, count_model):
+    """Count the published articles of `months` (month starts) again, then their years' rows
+    from the month rows. A few queries a month, whatever the archive."""
+    if not months:
+        return
+    with transaction.atomic():
+        years = sorted({month.year for month in months})
+        if connection.vendor == "postgresql":
+            # Two saves in the same year recount one after the other, never interleaved (each
+            # deletes and inserts the same rows).
+            for year in years:
+                with connection.cursor() as cursor:
+                    cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [20150413, year])
+        span = Q()
+        for month in months:
+            span |= Q(published_at__gte=aware(month), published_at__lt=aware(next_month(month)))
+        counter = folded(
+            article_model._base_manager.filter(span, status="published"), article_model
+        )
+        count_model.objects.filter(span=MONTH, period__in=months).delete()
+        count_model.objects.bulk_create(count_rows(count_model, MONTH, counter))
+        starts = [datetime.date(year, 1, 1) for year in years]
+        key = ["period", *(f"in_{code}" for code in LANGUAGE_COLUMNS), "crime_areas", "initiatives"]
+        year_counter = Counter()
+        for row in (
+            count_model.objects.filter(
+                span=MONTH, period__gte=starts[0], period__lt=datetime.date(years[-1] + 1, 1, 1)
+            )
+            .filter(period__year__in=years)
+            .values_list(*key)
+            .annotate(number=Sum("count"))
+            .order_by()
+        ):
+            period, *languages, areas, initiatives, number = row
+            year_counter[(period.replace(month=1), tuple(languages), areas, initiatives)] += number
+        count_model.objects.filter(span=YEAR, period__in=starts).delete()
+        count_model.objects.bulk_create(count_rows(count_model, YEAR, year_counter))
+
+
+def rebuild(article_model, count_model, batch=20_000):
+    """Count every published article again: the migration, the generator, a deleted tag."""
+    with transaction.atomic():
+        count_model.objects.all().delete()
+        counter = Counter()
+        pks = list(
+            article_model._base_manager.filter(status="published")
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+        for start in range(0, len(pks), batch):
+            chunk = article_model._base_manager.filter(pk__in=pks[start : start + batch])
+            counter += folded(chunk, article_model)
+        rows = count_rows(count_model, MONTH, counter)
+        rows += count_rows(count_model, YEAR, by_year(counter))
+        count_model.objects.bulk_create(rows, batch_size=2000)
+
+
+_local = threading.local()
+
+
+def _batches():
+    """The batches open in this thread, innermost last."""
+    if not hasattr(_local, "batches"):
+        _local.batches = []
+    return _local.batches
+
+
+class Recount:
+    """What changed, counted again at the end of the change: at once for one save, once at
+    the end for a batch (`with Recount.batch():` around a bulk change)."""
+
+    def __init__(self):
+        self.months = set()
+        self.everything = False
+
+    @classmethod
+    @contextmanager
+    def batch(cls):
+        batches = _batches()
+        if batches:  # inside another batch: counted at the end of that one
+            yield batches[-1]
+            return
+        pending = cls()
+        batches.append(pending)
+        try:
+            yield pending
+        finally:
+            batches.remove(pending)
+        pending.run()
+
+    @classmethod
+    def mark(cls, moments=(), everything=False):
+        batches = _batches()
+        pending = batches[-1] if batches else cls()
+        pending.months.update(month_start(moment) for moment in moments if moment is not None)
+        pending.everything |= everything
+        if not batches:
+            pending.run()
+
+    def run(self):
+        from .models import Article, ArticleCount
+
+        if self.everything or len(self.months) > 36:
+            rebuild(Article, ArticleCount)
+        elif self.months:
+            recount(sorted(self.months), Article, ArticleCount)
+
+
+# Reading the counts for a request.
+
+
+@dataclass(frozen=True)
+class CountFilters:
+    """The news list's filters, without words. `start`/`end`: the aware datetimes of the
+    date filters, `[start, end)`; `crime_areas`: pks (any of); `initiative`: a pk."""
+
+    start: datetime.datetime | None = None
+    end: datetime.datetime | None = None
+    language: str | None = None
+    crime_areas: tuple = ()
+    initiative: int | None = None
+
+    def articles(self, queryset):
+        """`queryset` restricted to these filters (the twin of the cube conditions)."""
+        if self.start:
+            queryset = queryset.filter(published_at__gte=self.start)
+        if self.end:
+            queryset = queryset.filter(published_at__lt=self.end)
+        if self.language:
+            queryset = queryset.filter(**{f"available_{self.language}": True})
+        if self.crime_areas:
+            through = queryset.model.crime_areas.through
+            queryset = queryset.filter(
+                pk__in=through.objects.filter(crimearea__in=self.crime_areas).values("article_id")
+            )
+        if self.initiative:
+            through = queryset.model.initiatives.through
+            queryset = queryset.filter(
+                pk__in=through.objects.filter(initiative=self.initiative).values("article_id")
+            )
+        return queryset
+
+    def rows(self):
+        """The cube conditions, without the period."""
+        condition = Q()
+        if self.language:
+            condition &= Q(**{f"in_{self.language}": True})
+        if self.crime_areas:
+            any_area = Q()
+            for pk in self.crime_areas:
+                any_area |= Q(crime_areas__contains=f"{SEPARATOR}{pk}{SEPARATOR}")
+            condition &= any_area
+        if self.initiative:
+            condition &= Q(initiatives__contains=f"{SEPARATOR}{self.initiative}{SEPARATOR}")
+        return condition
+
+
+@dataclass
+class Slice:
+    """A stretch of time with its number of matching public articles, newest first."""
+
+    start: datetime.datetime
+    end: datetime.datetime
+    count: int
+    span: str  # YEAR, MONTH or "" (counted directly)
+
+
+@dataclass
+class ArchiveCounts:
+    total: int = 0
+    years: Counter = field(default_factory=Counter)
+    languages: Counter = field(default_factory=Counter)
+    crime_areas: Counter = field(default_factory=Counter)
+    slices: list = field(default_factory=list)  # newest first
+
+
+def months_between(first, last):
+    """Month starts in [first, last)."""
+    months = []
+    while first < last:
+        months.append(first)
+        first = next_month(first)
+    return months
+
+
+def is_month_start(moment):
+    moment = local(moment)
+    return moment.day == 1 and moment.time() == datetime.time.min
+
+
+def plan(filters, now):
+    """Cover `[filters.start, filters.end)`, up to the end of the current month, with whole
+    years, whole months and at most two partial months (counted directly).
+    Returns (year range or None, [month starts], [(start, end) counted directly], horizon);
+    a year range `(first, last)` of January 1sts, `first` None for "since the beginning"."""
+    horizon = aware(next_month(month_start(now)))
+    end = min(filters.end, horizon) if filters.end else horizon
+    start = filters.start
+    if start and start >= end:
+        return None, [], [], horizon
+    whole_from = None
+    if start:
+        whole_from = month_start(start)
+        if not is_month_start(start):
+            whole_from = next_month(whole_from)
+    whole_to = month_start(end)
+    if whole_from is not None and whole_from >= whole_to:
+        # Start and end within one month (or two neighbouring partial months).
+        return None, [], [(start, end)], horizon
+    direct = []
+    if start and not is_month_start(start):
+        direct.append((start, aware(whole_from)))
+    if not is_month_start(end):
+        direct.append((aware(whole_to), end))
+    years_from = None
+    if whole_from is not None:
+        years_from = whole_from.replace(month=1)
+        if whole_from.month != 1:
+            years_from = years_from.replace(year=years_from.year + 1)
+    years_to = whole_to.replace(month=1)
+    if years_from is None or years_from < years_to:
+        months = months_between(whole_from, years_from) if whole_from else []
+        months += months_between(years_to, whole_to)
+        return (years_from, years_to), months, direct, horizon
+    return None, months_between(whole_from, whole_to), direct, horizon
+
+
+def archive_counts(filters, now, article_model, count_model):
+    """The counts of the public articles matching `filters` at `now`, with the time slices
+    that let a deep page seek to its month. Two queries on the stored rows, and one or two on
+    the articles of partial months and of the current month's future."""
+    year_range, months, direct, horizon = plan(filters, now)
+    counts = ArchiveCounts()
+    slices = {}
+
+    stored = Q()
+    if year_range:
+        first, last = year_range
+        stored = Q(span=YEAR, period__lt=last) & (Q(period__gte=first) if first else Q())
+    if months:
+        stored |= Q(span=MONTH, period__in=months)
+    if stored:
+        rows = count_model.objects.filter(stored, filters.rows())
+        for span, period, number in (
+            rows.values_list("span", "period").annotate(number=Sum("count")).order_by()
+        ):
+            end = period.replace(year=period.year + 1) if span == YEAR else next_month(period)
+            slices[period] = Slice(aware(period), aware(end), number, span)
+            counts.years[period.year] += number
+            counts.total += number
+        for areas, number, *by_language in (
+            rows.values_list("crime_areas")
+            .annotate(
+                number=Sum("count"),
+                **{
+                    f"number_{code}": Sum("count", filter=Q(**{f"in_{code}": True}))
+                    for code in LANGUAGE_COLUMNS
+                },
+            )
+            .order_by()
+        ):
+            for pk in tags_of(areas):
+                counts.crime_areas[pk] += number
+            for code, value in zip(LANGUAGE_COLUMNS, by_language, strict=True):
+                counts.languages[code] += value or 0
+
+    # Counted from the articles: partial months (public ones only), and the articles of the
+    # stored periods that are still in the future (taken off: the rows count them already).
+    span = Q()
+    for start, end in direct:
+        span |= Q(published_at__gte=start, published_at__lt=end, published_at__lte=now)
+    if stored:
+        span |= Q(published_at__gt=now, published_at__lt=horizon)
+    if span:
+        articles = filters.articles(article_model._base_manager.filter(span, status="published"))
+        rows = list(article_rows(articles))
+        # Always asked (a subquery, not the pks above): the page's queries do not depend on
+        # whether this stretch holds any article.
+        areas = tags_by_article(
+            article_model.crime_areas.through, "crimearea_id", articles.values("pk")
+        )
+        for pk, published_at, *languages in rows:
+            if published_at > now:
+                if not _stored(published_at, year_range, months):
+                    continue
+                sign = -1
+            else:
+                sign = 1
+            month = month_start(published_at)
+            counts.total += sign
+            counts.years[month.year] += sign
+            for code, flag in zip(LANGUAGE_COLUMNS, languages, strict=True):
+                if flag:
+                    counts.languages[code] += sign
+            for area in areas.get(pk, ()):
+                counts.crime_areas[area] += sign
+            key = month.replace(month=1) if _in_years(month, year_range) else month
+            if key not in slices:
+                if sign < 0:  # pragma: no cover - a future row always lies in a stored period
+                    continue
+                slices[key] = Slice(aware(month), aware(next_month(month)), 0, "")
+            slices[key].count += sign
+            if slices[key].span == "":
+                # A partial month: exactly the range counted directly.
+                for start, end in direct:
+                    if start <= published_at < end:
+                        slices[key].start, slices[key].end = start, end
+    counts.slices = sorted(
+        (piece for piece in slices.values() if piece.count > 0),
+        key=lambda piece: piece.start,
+        reverse=True,
+    )
+    return counts
+
+
+def _in_years(month, year_range):
+    if not year_range:
+        return False
+    first, last = year_range
+    return (first is None or month >= first) and month < last
+
+
+def _stored(moment, year_range, months):
+    month = month_start(moment)
+    return month in months or _in_years(month, year_range)
+
+
+def month_slices(year_slice, filters, now, count_model, article_model):
+    """The months of a year slice, newest first, for a seek inside it (one query, plus the
+    future of the current year when it is that year)."""
+    year = local(year_slice.start).date()
+    counter = Counter(
+        dict(
+            count_model.objects.filter(
+                filters.rows(),
+                span=MONTH,
+                period__gte=year,
+                period__lt=year.replace(year=year.year + 1),
+            )
+            .values_list("period")
+            .annotate(number=Sum("count"))
+            .order_by()
+        )
+    )
+    if year_slice.end > now:
+        future = filters.articles(
+            article_model._base_manager.filter(
+                status="published", published_at__gt=now, published_at__lt=year_slice.end
+            )
+        ).values_list("published_at", flat=True)
+        for moment in future:
+            counter[month_start(moment)] -= 1
+    return [
+        Slice(aware(month), aware(next_month(month)), number, MONTH)
+        for month, number in sorted(counter.items(), reverse=True)
+        if number > 0
+    ]
+
+
+def count_filters(cleaned_data):
+    """CountFilters from the news filter form's cleaned data (words left aside)."""
+    starts, ends = [], []
+    if year := cleaned_data.get("year"):
+        if month := cleaned_data.get("month"):
+            starts.append(datetime.date(year, month, 1))
+            ends.append(_after(starts[-1], months=1))
+        else:
+            starts.append(datetime.date(year, 1, 1))
+            ends.append(_after(starts[-1], years=1))
+    if after := cleaned_data.get("date_after"):
+        starts.append(after)
+    if before := cleaned_data.get("date_before"):
+        ends.append(_after(before, days=1))
+    # The calendar's ends (year 1, year 9999) are no bound at all.
+    starts = [aware(day) for day in starts if day > datetime.date(1, 12, 31)]
+    ends = [aware(day) for day in ends if day is not None]
+    start, end = max(starts, default=None), min(ends, default=None)
+    initiative = cleaned_data.get("initiative")
+    return CountFilters(
+        start=start,
+        end=end,
+        language=cleaned_data.get("language") or None,
+        crime_areas=tuple(area.pk for area in cleaned_data.get("category") or ()),
+        initiative=initiative.pk if initiative else None,
+    )
+
+
+def _after(day, years=0, months=0, days=0):
+    """`day` moved forward, or None past the last day Python knows."""
+    try:
+        if years:
+            return day.replace(year=day.year + years)
+        if months:
+            return next_month(day)
+        return day + datetime.timedelta(days=days)
+    except (ValueError, OverflowError):
+        return None
+
+
+# Pages deeper than this seek through the counts to their month instead of an OFFSET.
+SEEK_FROM = 400
+
+
+class SeekableArticles:
+    """The filtered articles as Django's Paginator sees them: their number comes from the
+    counts, and a deep page is found by walking the counted slices (years, then the months of
+    one year) to the month it starts in, then an OFFSET within that month only."""
+
+    def __init__(self, queryset, counts, filters, now, article_model, count_model):
+        self.queryset = queryset
+        self.counts = counts
+        self.filters = filters
+        self.now = now
+        self.models = article_model, count_model
+
+    def count(self):
+        return self.counts.total
+
+    def __len__(self):
+        return self.counts.total
+
+    def __getitem__(self, key):
+        start, stop = key.start or 0, key.stop
+        if start < SEEK_FROM:
+            return list(self.queryset[start:stop])
+        skipped, found = 0, None
+        for piece in self.counts.slices:
+            if skipped + piece.count > start:
+                found = piece
+                break
+            skipped += piece.count
+        if found is None:
+            return []
+        if found.span == YEAR:
+            article_model, count_model = self.models
+            for month in month_slices(found, self.filters, self.now, count_model, article_model):
+                if skipped + month.count > start:
+                    found = month
+                    break
+                skipped += month.count
+        offset = start - skipped
+        # Newest first from the end of the slice: the rows past it run on into older slices.
+        older = self.queryset.filter(published_at__lt=found.end)
+        return list(older[offset : offset + (stop - start)])

@@ -1,0 +1,68 @@
+"""The number of SQL queries of every public page is the same at seed size and with a bigger
+archive, and at most 10 (issue: the same at 34 and at 100,000 articles)."""
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from news import counts as counting
+from news.models import Article
+
+PAGES = [
+    "/en/",
+    "/en/news/",
+    "/en/news/?year=2015",
+    "/en/news/?year=2015&month=5",
+    "/en/news/?language=fr",
+    "/fr/news/?category=abuse",
+    "/en/news/?category=abuse&category=attacks-on-computer-systems&initiative=igci",
+    "/en/news/?date_after=2014-03-15&date_before=2015-06-10",
+    "/en/news/?q=cybercrime",
+    "/fr/news/?q=interpol+police&language=fr",
+    "/en/news/{article}/",
+    "/ar/crimes/abuse/",
+    "/en/initiatives/igci/",
+]
+
+
+def query_counts(client):
+    # The newest article with crime areas: its page has topics and related news either way.
+    article = (
+        Article.objects.published()
+        .filter(crime_areas__isnull=False)
+        .order_by("-published_at")
+        .first()
+        .slug
+    )
+    counts = {}
+    for page in PAGES:
+        url = page.format(article=article)
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url)
+        assert response.status_code == 200, url
+        counts[page] = len(queries)
+    return counts
+
+
+@pytest.mark.django_db
+def test_query_counts_do_not_depend_on_the_archive_size(client, seeded, monkeypatch):
+    monkeypatch.setattr(counting, "SEEK_FROM", 20)  # page 2 seeks, as a deep page does
+    at_seed_size = query_counts(client)
+    call_command("generate_content", articles=400, seed=5, verbosity=0)
+    assert query_counts(client) == at_seed_size
+    assert max(at_seed_size.values()) <= 10, at_seed_size
+
+
+@pytest.mark.django_db
+def test_a_deep_page_costs_at_most_two_queries_more_than_the_first(client, seeded, monkeypatch):
+    """A deep page seeks through the counts: to its year, to its month, then one page of
+    articles (tests/test_news_counts.py checks that it finds the right ones)."""
+    monkeypatch.setattr(counting, "SEEK_FROM", 20)
+    call_command("generate_content", articles=400, seed=5, verbosity=0)
+    costs = {}
+    for page in (1, 2, 10, 20):
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get("/en/news/", {"page": page}).status_code == 200
+        costs[page] = len(queries)
+    assert max(costs.values()) <= min(costs.values()) + 2 <= 10, costs
