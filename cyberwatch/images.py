@@ -1,6 +1,6 @@
 """Uploaded images: validated with Pillow, stripped of metadata, and turned into responsive
-renditions once, when they are saved (never per request). Replaced renditions are deleted once the
-change is committed; django-cleanup does the same for the original file."""
+renditions once, when they are saved (never per request). A replaced or deleted image, original
+and renditions, is deleted from storage once the change is committed."""
 
 import contextlib
 import io
@@ -140,13 +140,17 @@ def _delete_after_commit(storage, names, using):
     transaction.on_commit(delete, using=using, robust=True)
 
 
-def _delete_renditions_of_deleted_item(sender, instance, using, **kwargs):
-    if instance.image_renditions:
-        _delete_after_commit(
-            instance._meta.get_field("image").storage,
-            [rendition["name"] for rendition in instance.image_renditions],
-            using,
-        )
+def _stored_files(item):
+    """The original image and its renditions, as stored for `item`."""
+    names = [rendition["name"] for rendition in item.image_renditions or ()]
+    if item.image:
+        names.append(item.image.name)
+    return names
+
+
+def _delete_files_of_deleted_item(sender, instance, using, **kwargs):
+    if names := _stored_files(instance):
+        _delete_after_commit(instance._meta.get_field("image").storage, names, using)
 
 
 class WithImage(models.Model):
@@ -178,26 +182,34 @@ class WithImage(models.Model):
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
         # Per model rather than for every sender, which would stop Django's fast deletes.
-        post_delete.connect(_delete_renditions_of_deleted_item, sender=cls, weak=False)
+        post_delete.connect(_delete_files_of_deleted_item, sender=cls, weak=False)
 
     def save(self, *args, **kwargs):
         replaced = []
+        if (self.image and not self.image._committed) or not self.image:
+            # What is stored now goes once this change commits: the original and renditions.
+            # Looked up here, on the rare save that changes the image, rather than remembered
+            # for every item read (django-cleanup's way, a cost on every public page).
+            stored = (
+                type(self)
+                ._base_manager.filter(pk=self.pk)
+                .values_list("image", "image_renditions")
+                .first()
+                if self.pk
+                else None
+            )
+            if stored and stored[0]:
+                replaced = [rendition["name"] for rendition in stored[1] or ()] + [stored[0]]
         if self.image and not self.image._committed:
-            replaced = self.image_renditions
             image = _opened(self.image)
             self._store_image_without_metadata(image)
             # From the decoded upload, not the stored file: one decode, no second JPEG loss.
             self.image_renditions = self._make_renditions(image)
         elif not self.image:
-            replaced = self.image_renditions
             self.image_renditions = []
         super().save(*args, **kwargs)
         if replaced:
-            _delete_after_commit(
-                self._meta.get_field("image").storage,
-                [rendition["name"] for rendition in replaced],
-                self._state.db,
-            )
+            _delete_after_commit(self._meta.get_field("image").storage, replaced, self._state.db)
 
     def clean(self):
         super().clean()

@@ -45,8 +45,6 @@ INSTALLED_APPS = [
     "crimes",
     "initiatives",
     "news",
-    # Last, so that it sees every model: deletes a replaced or deleted item's image file.
-    "django_cleanup.apps.CleanupConfig",
 ]
 
 MIDDLEWARE = [

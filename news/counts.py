@@ -369,8 +369,8 @@ def plan(filters, now):
 
 def archive_counts(filters, now, article_model, count_model):
     """The counts of the public articles matching `filters` at `now`, with the time slices
-    that let a deep page seek to its month. Two queries on the stored rows, and one or two on
-    the articles of partial months and of the current month's future."""
+    that let a deep page seek to its month. One query on the stored rows, and two on the
+    articles of partial months and of the current month's future."""
     year_range, months, direct, horizon = plan(filters, now)
     counts = ArchiveCounts()
     slices = {}
@@ -382,16 +382,11 @@ def archive_counts(filters, now, article_model, count_model):
     if months:
         stored |= Q(span=MONTH, period__in=months)
     if stored:
-        rows = count_model.objects.filter(stored, filters.rows())
-        for span, period, number in (
-            rows.values_list("span", "period").annotate(number=Sum("count")).order_by()
-        ):
-            end = period.replace(year=period.year + 1) if span == YEAR else next_month(period)
-            slices[period] = Slice(aware(period), aware(end), number, span)
-            counts.years[period.year] += number
-            counts.total += number
-        for areas, number, *by_language in (
-            rows.values_list("crime_areas")
+        # One pass over the stored rows: per period and set of crime areas, with the number
+        # available in each language; folded into years, languages and crime areas here.
+        rows = (
+            count_model.objects.filter(stored, filters.rows())
+            .values_list("span", "period", "crime_areas")
             .annotate(
                 number=Sum("count"),
                 **{
@@ -400,7 +395,14 @@ def archive_counts(filters, now, article_model, count_model):
                 },
             )
             .order_by()
-        ):
+        )
+        for span, period, areas, number, *by_language in rows:
+            if period not in slices:
+                end = period.replace(year=period.year + 1) if span == YEAR else next_month(period)
+                slices[period] = Slice(aware(period), aware(end), 0, span)
+            slices[period].count += number
+            counts.years[period.year] += number
+            counts.total += number
             for pk in tags_of(areas):
                 counts.crime_areas[pk] += number
             for code, value in zip(LANGUAGE_COLUMNS, by_language, strict=True):

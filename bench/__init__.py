@@ -1,0 +1,1 @@
+"""The performance benchmark (see bench/README.md); not part of the product."""
