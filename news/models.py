@@ -23,15 +23,14 @@ from .counts import LANGUAGE_COLUMNS, MONTH, YEAR, Recount
 
 TEXT_FIELDS = ("summary", "body")  # with the title, what makes an article available
 SEARCHED_FIELDS = ("title", "summary")  # what the words filter looks at
-CARD_DEFERRED = [
-    f"{field}_{code}" for field in ("body", "search") for code in ("en", "fr", "es", "ar")
-]
+# Never read in Python. (Bodies stay: the "available in" rule may need them.)
+CARD_DEFERRED = [f"search_{code}" for code in ("en", "fr", "es", "ar")]
 
 
 class ArticleQuerySet(PublishedQuerySetMixin, TranslatedQuerySet):
     def with_card_data(self):
         """What an article card shows, fetched in a constant number of queries, without the
-        bodies and search documents it does not show."""
+        search documents."""
         return self.defer(*CARD_DEFERRED).prefetch_related("crime_areas")
 
     # Bulk changes keep the precomputed counts right (news/counts.py), counting once at the end.

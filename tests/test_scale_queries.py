@@ -66,3 +66,19 @@ def test_a_deep_page_costs_at_most_two_queries_more_than_the_first(client, seede
             assert client.get("/en/news/", {"page": page}).status_code == 200
         costs[page] = len(queries)
     assert max(costs.values()) <= min(costs.values()) + 2 <= 10, costs
+
+
+@pytest.mark.django_db
+def test_cards_of_articles_without_a_summary_cost_no_query_each(client):
+    from .factories import ArticleFactory
+
+    def list_queries():
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get("/en/news/").status_code == 200
+        return len(queries)
+
+    ArticleFactory(summary_en="", body_en="<p>Only a body.</p>")
+    one = list_queries()
+    for _ in range(5):
+        ArticleFactory(summary_en="", body_en="<p>Only a body.</p>")
+    assert list_queries() == one
