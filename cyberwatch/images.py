@@ -186,7 +186,9 @@ class WithImage(models.Model):
 
     def save(self, *args, **kwargs):
         replaced = []
-        if (self.image and not self.image._committed) or not self.image:
+        new_upload = self.image and not self.image._committed
+        cleared = not self.image and self.image_renditions  # loaded with an image, now none
+        if new_upload or cleared:
             # What is stored now goes once this change commits: the original and renditions.
             # Looked up here, on the rare save that changes the image, rather than remembered
             # for every item read (django-cleanup's way, a cost on every public page).

@@ -79,6 +79,17 @@ TEMPLATES = [
     },
 ]
 
+# Jinja2, through Django's own backend, for the few templates rendered many times a page (the
+# news cards): see cyberwatch/jinja2.py. Its templates live apart, in templates/jinja2/.
+TEMPLATES.append(
+    {
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [BASE_DIR / "templates" / "jinja2"],
+        "APP_DIRS": False,
+        "OPTIONS": {"environment": "cyberwatch.jinja2.environment", "autoescape": True},
+    }
+)
+
 WSGI_APPLICATION = "cyberwatch.wsgi.application"
 
 DATABASES = {

@@ -27,7 +27,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from django.db import connection, transaction
-from django.db.models import Q, Sum
+from django.db.models import Exists, OuterRef, Q, Sum
 from django.utils import timezone
 
 LANGUAGE_COLUMNS = ("en", "fr", "es", "ar")
@@ -64,6 +64,24 @@ def aware(day):
 
 
 MONTH, YEAR = "M", "Y"
+
+
+# Tags, as filters. EXISTS rather than `pk IN (…)`: SQLite then walks the articles in the list's
+# order and stops at a page, where with IN it sorted every tagged article first (1.5 s at 100,000).
+
+
+def with_any_crime_area(queryset, crime_areas):
+    through = queryset.model.crime_areas.through
+    return queryset.filter(
+        Exists(through.objects.filter(article_id=OuterRef("pk"), crimearea__in=crime_areas))
+    )
+
+
+def with_initiative(queryset, initiative):
+    through = queryset.model.initiatives.through
+    return queryset.filter(
+        Exists(through.objects.filter(article_id=OuterRef("pk"), initiative=initiative))
+    )
 
 
 # Counting a set of articles: shared by the rebuild and by the direct counts of a request.
@@ -271,15 +289,9 @@ class CountFilters:
         if self.language:
             queryset = queryset.filter(**{f"available_{self.language}": True})
         if self.crime_areas:
-            through = queryset.model.crime_areas.through
-            queryset = queryset.filter(
-                pk__in=through.objects.filter(crimearea__in=self.crime_areas).values("article_id")
-            )
+            queryset = with_any_crime_area(queryset, self.crime_areas)
         if self.initiative:
-            through = queryset.model.initiatives.through
-            queryset = queryset.filter(
-                pk__in=through.objects.filter(initiative=self.initiative).values("article_id")
-            )
+            queryset = with_initiative(queryset, self.initiative)
         return queryset
 
     def rows(self):
@@ -586,3 +598,21 @@ class SeekableArticles:
         # Newest first from the end of the slice: the rows past it run on into older slices.
         older = self.queryset.filter(published_at__lt=found.end)
         return list(older[offset : offset + (stop - start)])
+
+
+class CountedArticles:
+    """A queryset whose number is already known (the words filter's, from `counted`), so
+    that the paginator does not count it again."""
+
+    def __init__(self, queryset, total):
+        self.queryset = queryset
+        self.total = total
+
+    def count(self):
+        return self.total
+
+    def __len__(self):
+        return self.total
+
+    def __getitem__(self, key):
+        return list(self.queryset[key])

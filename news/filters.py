@@ -20,6 +20,7 @@ from cyberwatch.languages import language_codes
 from cyberwatch.search import MAX_WORDS, search_words, words_q
 from initiatives.models import Initiative
 
+from .counts import with_any_crime_area, with_initiative
 from .models import Article
 
 ISO_DATE = ["%Y-%m-%d"]
@@ -83,7 +84,7 @@ class NewsFilter(django_filters.FilterSet):
         label=_("Initiative"),
         queryset=Initiative.objects.all(),
         to_field_name="slug",
-        field_name="initiatives",
+        method="filter_initiative",
     )
 
     max_words = MAX_WORDS
@@ -129,5 +130,7 @@ class NewsFilter(django_filters.FilterSet):
     def filter_category(self, queryset, name, value):
         if not value:
             return queryset
-        tagged = Article.crime_areas.through.objects.filter(crimearea__in=value)
-        return queryset.filter(pk__in=tagged.values("article_id"))
+        return with_any_crime_area(queryset, value)
+
+    def filter_initiative(self, queryset, name, value):
+        return with_initiative(queryset, value) if value else queryset

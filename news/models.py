@@ -19,7 +19,7 @@ from cyberwatch.sanitising import SanitisedRichTextMixin
 from cyberwatch.search import search_document_field
 from cyberwatch.slugs import KeepsPreviousSlugs
 
-from .counts import LANGUAGE_COLUMNS, MONTH, YEAR, Recount
+from .counts import LANGUAGE_COLUMNS, MONTH, YEAR, Recount, with_any_crime_area
 
 TEXT_FIELDS = ("summary", "body")  # with the title, what makes an article available
 SEARCHED_FIELDS = ("title", "summary")  # what the words filter looks at
@@ -140,12 +140,9 @@ class Article(
 
     def related_articles(self):
         """Other public articles sharing a crime area with this one, newest first."""
-        tagged = Article.crime_areas.through.objects.filter(
-            crimearea__in=self.crime_areas.all()
-        ).values("article_id")
-        return (
-            Article.objects.published().filter(pk__in=tagged).exclude(pk=self.pk).with_card_data()
-        )
+        return with_any_crime_area(
+            Article.objects.published().exclude(pk=self.pk), self.crime_areas.all()
+        ).with_card_data()
 
     def save(self, *args, **kwargs):
         before = (

@@ -10,7 +10,7 @@ from cyberwatch.search import search_words
 from cyberwatch.slugs import PreviousSlugRedirectMixin
 from initiatives.models import Initiative
 
-from .counts import SeekableArticles, archive_counts, count_filters
+from .counts import CountedArticles, SeekableArticles, archive_counts, count_filters
 from .facets import active_filters, counted, describe, news_facets, without_empty_values
 from .filters import NewsFilter
 from .models import Article, ArticleCount
@@ -51,8 +51,8 @@ class ArticleListView(FilterView):
         if not self.valid:
             self.object_list = Article.objects.none()
         elif search_words(cleaned.get("q") or "")[0]:
-            self.object_list = self.filterset.qs
-            counts = counted(self.object_list)
+            counts = counted(self.filterset.qs)
+            self.object_list = CountedArticles(self.filterset.qs, counts.total)
         else:
             filters = count_filters(cleaned)
             counts = archive_counts(filters, self.now, Article, ArticleCount)

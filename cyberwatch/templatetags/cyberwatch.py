@@ -2,6 +2,7 @@
 
 from django import template
 from django.conf import settings
+from django.template import engines
 from django.urls import translate_url
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
@@ -78,3 +79,15 @@ def alternate_links(context):
         {"hreflang": "x-default", "url": request.build_absolute_uri(translate_url(path, default))}
     )
     return links
+
+
+@register.simple_tag(takes_context=True)
+def article_cards(context, articles, level=2):
+    """`{% article_cards articles level %}`: the news cards, rendered by Jinja2 (see
+    cyberwatch/jinja2.py)."""
+    template = engines["jinja2"].get_template("news/article_cards.jinja")
+    html = template.render(
+        {"articles": articles, "level": level, "language": get_language()},
+        context.get("request"),
+    )
+    return mark_safe(html)  # noqa: S308 — Jinja2 escaped every value (autoescape=True)
