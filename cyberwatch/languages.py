@@ -102,6 +102,14 @@ class TranslatedContent(models.Model):
         return bool(value and value.strip(BLANK))
 
     def is_available_in(self, language):
+        # A row loaded for a list without its long text columns (news cards) carries the
+        # database's own answer instead (news.Article's generated `available_<code>`).
+        stored = self.__dict__.get(f"available_{language}")
+        if stored is not None and any(
+            build_localized_fieldname(field, language) not in self.__dict__
+            for field in self.text_fields
+        ):
+            return stored
         return self._filled(self.title_field, language) and (
             not self.text_fields or any(self._filled(field, language) for field in self.text_fields)
         )
