@@ -91,10 +91,12 @@ def words_q(words, shown_language_column, languages, vendor):
             query = SearchQuery(" ".join(words), config=configuration(code), search_type="plain")
             matches |= Q(**{shown_language_column: code, f"search_{code}": query})
         else:
-            every_word = Q(**{shown_language_column: code})
+            # The words first: SQLite evaluates in order, and the shown language, a generated
+            # column stored after the bodies, is then read only for the rows that match.
+            every_word = Q()
             for word in words:
                 every_word &= Q(**{f"title_{code}__icontains": word}) | Q(
                     **{f"summary_{code}__icontains": word}
                 )
-            matches |= every_word
+            matches |= every_word & Q(**{shown_language_column: code})
     return matches
