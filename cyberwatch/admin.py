@@ -15,7 +15,7 @@ from modeltranslation.translator import translator
 from modeltranslation.utils import build_localized_fieldname
 from reversion.admin import VersionAdmin
 
-from .languages import available_in_q
+from .languages import available_in_q, has_original_language
 from .models import PreviousSlug
 
 
@@ -28,10 +28,6 @@ def translated_columns(model, fields):
         if field in translated
         for code in AVAILABLE_LANGUAGES
     ]
-
-
-def has_original_language(model):
-    return any(field.name == "original_language" for field in model._meta.fields)
 
 
 def unique_slug(model, text, exclude_pk=None):

@@ -155,6 +155,11 @@ def filled_q(column):
     return Q(Filled(F(column), True))
 
 
+def has_original_language(model):
+    """Whether `model` stores the language its items were written in (news.Article)."""
+    return any(field.name == "original_language" for field in model._meta.fields)
+
+
 def available_q(title_field, text_fields, language):
     """An item with these fields is available in `language` (see `available_in_q`)."""
     text = Q()
@@ -224,7 +229,7 @@ class TranslatedQuerySet(models.QuerySet):
         `shown_<field>` for the title and text fields, so that filtering and ordering work on
         the text the visitor sees (modeltranslation alone would only look at one column)."""
         model = self.model
-        has_original = any(field.name == "original_language" for field in model._meta.fields)
+        has_original = has_original_language(model)
         queryset = self.annotate(
             shown_language=display_language_case(
                 model.title_field, model.text_fields, requested, has_original

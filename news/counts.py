@@ -119,17 +119,13 @@ def article_rows(articles):
     )
 
 
-def folded(articles, article_model, with_initiatives=True):
+def folded(articles, article_model):
     rows = list(article_rows(articles))
     pks = [row[0] for row in rows]
     if not pks:
         return Counter()
     areas = tags_by_article(article_model.crime_areas.through, "crimearea_id", pks)
-    initiatives = (
-        tags_by_article(article_model.initiatives.through, "initiative_id", pks)
-        if with_initiatives
-        else {}
-    )
+    initiatives = tags_by_article(article_model.initiatives.through, "initiative_id", pks)
     return fold(rows, areas, initiatives)
 
 
@@ -327,6 +323,17 @@ class ArchiveCounts:
     crime_areas: Counter = field(default_factory=Counter)
     slices: list = field(default_factory=list)  # newest first
 
+    def add(self, published_at, languages, areas, sign=1):
+        """Count one article (`sign=-1`: take it off): its local year, the languages it is
+        available in (flags in LANGUAGE_COLUMNS order) and its crime areas (pks)."""
+        self.total += sign
+        self.years[local(published_at).year] += sign
+        for code, flag in zip(LANGUAGE_COLUMNS, languages, strict=True):
+            if flag:
+                self.languages[code] += sign
+        for area in areas:
+            self.crime_areas[area] += sign
+
 
 def months_between(first, last):
     """Month starts in [first, last)."""
@@ -442,17 +449,11 @@ def archive_counts(filters, now, article_model, count_model):
                 sign = -1
             else:
                 sign = 1
+            counts.add(published_at, languages, areas.get(pk, ()), sign)
             month = month_start(published_at)
-            counts.total += sign
-            counts.years[month.year] += sign
-            for code, flag in zip(LANGUAGE_COLUMNS, languages, strict=True):
-                if flag:
-                    counts.languages[code] += sign
-            for area in areas.get(pk, ()):
-                counts.crime_areas[area] += sign
             key = month.replace(month=1) if _in_years(month, year_range) else month
             if key not in slices:
-                if sign < 0:  # pragma: no cover - a future row always lies in a stored period
+                if sign < 0:  # never: a future row lies in a stored period, which has a slice
                     continue
                 slices[key] = Slice(aware(month), aware(next_month(month)), 0, "")
             slices[key].count += sign

@@ -6,7 +6,6 @@ import datetime
 
 from django.conf import settings
 from django.http import QueryDict
-from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.translation import gettext, pgettext
@@ -37,21 +36,17 @@ def counted(articles):
     """The counts of `articles` (the words filter's results), counted from the matches
     themselves in one pass, with their crime areas joined in: a search is bounded by its
     matches, and SQLite's plain match reads the archive once, not once per count."""
-    counts = ArchiveCounts()
-    seen = set()
+    matches = {}
     columns = [f"available_{code}" for code in LANGUAGE_COLUMNS]
     for pk, published_at, area, *available in articles.order_by().values_list(
         "pk", "published_at", "crime_areas", *columns
     ):
+        _published_at, _available, areas = matches.setdefault(pk, (published_at, available, []))
         if area is not None:
-            counts.crime_areas[area] += 1
-        if pk in seen:
-            continue
-        seen.add(pk)
-        counts.total += 1
-        counts.years[timezone.localtime(published_at).year] += 1
-        for code, flag in zip(LANGUAGE_COLUMNS, available, strict=True):
-            counts.languages[code] += bool(flag)
+            areas.append(area)
+    counts = ArchiveCounts()
+    for published_at, available, areas in matches.values():
+        counts.add(published_at, available, areas)
     return counts
 
 

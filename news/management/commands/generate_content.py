@@ -291,7 +291,8 @@ class Command(BaseCommand):
             "--clear", action="store_true", help="remove generated articles first (only them)"
         )
 
-    def handle(self, *args, articles, seed, clear, **options):
+    def handle(self, *args, articles, seed, clear, verbosity, **options):
+        self.verbosity = verbosity
         if articles < 0:
             raise CommandError("--articles must be 0 or more.")
         started = time.monotonic()
@@ -393,15 +394,8 @@ class Command(BaseCommand):
                 for article, (_areas, chosen) in zip(created, tags, strict=True)
                 for initiative in chosen
             )
-            if self.verbosity_is_high():
+            if self.verbosity > 1:
                 self.stdout.write(f"  {start + len(batch)} / {count}")
-
-    def verbosity_is_high(self):
-        return getattr(self, "_verbosity", 1) > 1
-
-    def execute(self, *args, **options):
-        self._verbosity = options.get("verbosity", 1)
-        return super().execute(*args, **options)
 
     @staticmethod
     def sentence(rng, code, count=1):
