@@ -34,7 +34,7 @@ format: $(STAMP)
 # Needs GNU gettext; the compiled .mo files are committed so running the site does not.
 messages: $(STAMP)
 	$(BIN)/python manage.py makemessages --no-location --no-obsolete -l fr -l es -l ar
-	$(BIN)/python manage.py compilemessages
+	$(BIN)/python manage.py compilemessages --ignore=.venv
 
 seed: $(STAMP)
 	$(BIN)/python manage.py seed_content

@@ -1,9 +1,9 @@
 from django.db import models
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from cyberwatch.images import WithImage
 from cyberwatch.languages import TranslatedContent, TranslatedQuerySet
+from cyberwatch.links import slug_url
 from cyberwatch.publishing import (
     AlwaysPublishedQuerySetMixin,
     Publishable,
@@ -58,7 +58,7 @@ class CrimeArea(KeepsPreviousSlugs, SanitisedRichTextMixin, WithImage, Translate
         verbose_name_plural = _("crime areas")
 
     def get_absolute_url(self):
-        return reverse("crimes:crimearea_detail", kwargs={"slug": self.slug})
+        return slug_url("crimes:crimearea_detail", self.slug)
 
 
 class CrimeExampleQuerySet(AlwaysPublishedQuerySetMixin, TranslatedQuerySet):
@@ -108,4 +108,4 @@ class Advice(KeepsPreviousSlugs, SanitisedRichTextMixin, Publishable, Translated
         verbose_name_plural = _("advice")
 
     def get_absolute_url(self):
-        return reverse("advice:advice_detail", kwargs={"slug": self.slug})
+        return slug_url("advice:advice_detail", self.slug)

@@ -10,10 +10,12 @@ RELATED_NEWS = 5
 
 class CrimeAreaListView(ListView):
     queryset = CrimeArea.objects.published().with_card_data()
+    template_name = "crimes/crimearea_list.jinja"
 
 
 class CrimeAreaDetailView(TranslatedDetailMixin, PreviousSlugRedirectMixin, DetailView):
     queryset = CrimeArea.objects.published().with_card_data()
+    template_name = "crimes/crimearea_detail.jinja"
 
     def get_context_data(self, **kwargs):
         # Related news comes through the reverse relation: this app never imports `news`.
@@ -26,6 +28,7 @@ class CrimeAreaDetailView(TranslatedDetailMixin, PreviousSlugRedirectMixin, Deta
 
 class AdviceDetailView(TranslatedDetailMixin, PreviousSlugRedirectMixin, DetailView):
     model = Advice
+    template_name = "crimes/advice_detail.jinja"
 
     def get_queryset(self):
         return self.public_or_preview(Advice.objects).prefetch_related("crime_areas")

@@ -79,15 +79,20 @@ TEMPLATES = [
     },
 ]
 
-# Jinja2, through Django's own backend, for the few templates rendered many times a page (the
-# news cards): see cyberwatch/jinja2.py. Its templates live apart, in templates/jinja2/.
-TEMPLATES.append(
+# The public site renders with Jinja2, through Django's own backend (cyberwatch/jinja2.py): its
+# templates live in templates/jinja2/ and end in .jinja. The admin and the bare error pages
+# (500, 503) keep Django's template language.
+TEMPLATES.insert(
+    0,
     {
-        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "BACKEND": "cyberwatch.jinja2.Jinja2",
         "DIRS": [BASE_DIR / "templates" / "jinja2"],
         "APP_DIRS": False,
-        "OPTIONS": {"environment": "cyberwatch.jinja2.environment", "autoescape": True},
-    }
+        "OPTIONS": {
+            "environment": "cyberwatch.jinja2.environment",
+            "context_processors": ["cyberwatch.jinja2.page"],
+        },
+    },
 )
 
 WSGI_APPLICATION = "cyberwatch.wsgi.application"

@@ -12,6 +12,7 @@ from . import views
 
 # A database outage is a 503 with Retry-After, any other uncaught error Django's 500 page.
 handler500 = "cyberwatch.outage.server_error"
+handler404 = "cyberwatch.views.page_not_found"
 
 urlpatterns = [
     path("admin/", admin.site.urls),

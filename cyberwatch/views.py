@@ -1,5 +1,6 @@
 """Site-wide views: the home page."""
 
+from django.views import defaults
 from django.views.generic import TemplateView
 
 from crimes.models import Advice, CrimeArea, OverviewSection
@@ -10,14 +11,22 @@ LATEST_NEWS_ON_HOME = 6
 
 
 class HomeView(TemplateView):
-    template_name = "home.html"
+    template_name = "home.jinja"
 
     def get_context_data(self, **kwargs):
+        crime_areas = list(CrimeArea.objects.published().with_card_data())
         return super().get_context_data(
             overview=OverviewSection.objects.published(),
-            crime_areas=CrimeArea.objects.published().with_card_data(),
+            crime_areas=crime_areas,
             initiatives=Initiative.objects.published().tree(),
-            latest_news=Article.objects.published().with_card_data()[:LATEST_NEWS_ON_HOME],
+            latest_news=Article.objects.published().with_card_data(crime_areas)[
+                :LATEST_NEWS_ON_HOME
+            ],
             advice=Advice.objects.published(),
             **kwargs,
         )
+
+
+def page_not_found(request, exception):
+    """The 404 page, in the public site's layout (templates/jinja2/404.jinja)."""
+    return defaults.page_not_found(request, exception, template_name="404.jinja")

@@ -1,9 +1,9 @@
 from django.db import models
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from cyberwatch.images import WithImage
 from cyberwatch.languages import TranslatedContent, TranslatedQuerySet
+from cyberwatch.links import slug_url
 from cyberwatch.publishing import AlwaysPublishedQuerySetMixin
 from cyberwatch.sanitising import SanitisedRichTextMixin
 from cyberwatch.slugs import KeepsPreviousSlugs
@@ -57,7 +57,7 @@ class Initiative(KeepsPreviousSlugs, SanitisedRichTextMixin, WithImage, Translat
         verbose_name_plural = _("initiatives")
 
     def get_absolute_url(self):
-        return reverse("initiatives:initiative_detail", kwargs={"slug": self.slug})
+        return slug_url("initiatives:initiative_detail", self.slug)
 
     def clean(self):
         """Refuse a parent that would make the tree a loop. Walks up from the parent, and stops

@@ -11,12 +11,15 @@ RELATED_NEWS = 5
 class InitiativeListView(ListView):
     """The initiatives as a tree: each top-level initiative with its parts under it."""
 
+    template_name = "initiatives/initiative_list.jinja"
+
     def get_queryset(self):
         return Initiative.objects.published().tree()
 
 
 class InitiativeDetailView(TranslatedDetailMixin, PreviousSlugRedirectMixin, DetailView):
     queryset = Initiative.objects.published().select_related("parent").prefetch_related("children")
+    template_name = "initiatives/initiative_detail.jinja"
 
     def get_context_data(self, **kwargs):
         # Related news comes through the reverse relation: this app never imports `news`.

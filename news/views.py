@@ -27,10 +27,10 @@ class ArticleListView(FilterView):
 
     filterset_class = NewsFilter
     paginate_by = 20
-    template_name = "news/article_list.html"
+    template_name = "news/article_list.jinja"
 
     def get_queryset(self):
-        return Article.objects.published(self.now).with_card_data()
+        return Article.objects.published(self.now).with_card_data(self.crime_areas)
 
     def get_filterset_kwargs(self, filterset_class):
         return {**super().get_filterset_kwargs(filterset_class), "language": get_language()}
@@ -43,9 +43,9 @@ class ArticleListView(FilterView):
                 f"{request.path}?{clean.urlencode()}" if clean else request.path
             )
         self.now = timezone.now()
+        self.crime_areas = crime_areas = list(CrimeArea.objects.published())
         self.filterset = self.get_filterset(self.get_filterset_class())
         self.valid = not self.filterset.is_bound or self.filterset.is_valid()
-        crime_areas = list(CrimeArea.objects.published())
         cleaned = self.filterset.form.cleaned_data if self.filterset.is_bound and self.valid else {}
         counts = None
         if not self.valid:
@@ -83,6 +83,8 @@ class ArticleListView(FilterView):
 
 
 class ArticleDetailView(TranslatedDetailMixin, PreviousSlugRedirectMixin, DetailView):
+    template_name = "news/article_detail.jinja"
+
     def get_queryset(self):
         return self.public_or_preview(Article.objects).prefetch_related(
             "crime_areas", "initiatives"

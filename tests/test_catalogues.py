@@ -57,3 +57,25 @@ def test_placeholders_survive_translation(language):
             assert sorted(placeholder.findall(entry.msgstr)) == sorted(
                 placeholder.findall(entry.msgid)
             ), entry.msgid
+
+
+def test_every_string_of_the_jinja2_templates_is_in_the_catalogues():
+    """The public templates are Jinja2: `make messages` reads them with Jinja2's parser
+    (cyberwatch/management/commands/makemessages.py), plural forms included."""
+    from jinja2 import Environment
+
+    from cyberwatch.management.commands.makemessages import jinja2_as_python
+
+    templates = Path(__file__).resolve().parent.parent / "templates" / "jinja2"
+    environment = Environment(extensions=["jinja2.ext.i18n"])
+    wanted = set()
+    for path in templates.rglob("*.jinja"):
+        source = path.read_text(encoding="utf-8")
+        for _line, _function, message in environment.extract_translations(source):
+            wanted.add(message[0] if isinstance(message, tuple) else message)
+        # What xgettext is given: every string, on its own template line.
+        assert jinja2_as_python(source).count("\n") == source.count("\n")
+    assert len(wanted) >= 60
+    for language in LANGUAGES:
+        known = {entry.msgid for entry in catalogue(language) if not entry.obsolete}
+        assert sorted(wanted - known) == [], language
