@@ -1,4 +1,7 @@
+from collections import defaultdict
+
 from django.db import models
+from django.db.models.query import ModelIterable
 from django.utils.translation import gettext_lazy as _
 
 from cyberwatch.images import WithImage
@@ -36,9 +39,26 @@ class OverviewSection(SanitisedRichTextMixin, TranslatedContent):
         verbose_name_plural = _("overview")
 
 
+class CardIterable(ModelIterable):
+    """Crime areas with their examples as `card_examples`, in one more query (a prefetch's
+    machinery cost as much again as the query)."""
+
+    def __iter__(self):
+        areas = list(super().__iter__())
+        examples = defaultdict(list)
+        if areas:
+            for example in CrimeExample.objects.filter(crime_area__in=[a.pk for a in areas]):
+                examples[example.crime_area_id].append(example)
+        for area in areas:
+            area.card_examples = examples[area.pk]
+            yield area
+
+
 class CrimeAreaQuerySet(AlwaysPublishedQuerySetMixin, TranslatedQuerySet):
     def with_card_data(self):
-        return self.prefetch_related("examples")
+        queryset = self._chain()
+        queryset._iterable_class = CardIterable
+        return queryset
 
 
 class CrimeArea(KeepsPreviousSlugs, SanitisedRichTextMixin, WithImage, TranslatedContent):

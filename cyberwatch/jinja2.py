@@ -15,8 +15,13 @@ from django.urls import reverse, translate_url
 from django.utils import formats, timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language, get_language_bidi, get_language_info
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import (
+    get_language,
+    get_language_bidi,
+    get_language_info,
+    gettext,
+    ngettext,
+)
 from jinja2 import Environment
 
 from .languages import text_direction
@@ -61,16 +66,27 @@ def rich_text(html):
     return mark_safe(clean_html(html))  # noqa: S308 — nh3 output
 
 
+def translated_paths(request):
+    """The request's path and query in every language, worked out once a request: the
+    language switcher and the hreflang links both need them."""
+    paths = getattr(request, "_translated_paths", None)
+    if paths is None:
+        path = request.get_full_path()
+        paths = {code: translate_url(path, code) for code, _name in settings.LANGUAGES}
+        request._translated_paths = paths
+    return paths
+
+
 def language_links(request):
     """The same page in every language, for the language switcher."""
     current = get_language()
-    path = request.get_full_path()
+    paths = translated_paths(request)
     return [
         {
             "code": code,
             "name": get_language_info(code)["name_local"],
             "direction": text_direction(code),
-            "url": translate_url(path, code),
+            "url": paths[code],
             "current": code == current,
         }
         for code, _name in settings.LANGUAGES
@@ -92,15 +108,12 @@ def alternate_links(request, languages=None):
     """`<link rel="alternate" hreflang>` targets: the languages the page's content exists in
     (all of them for pages without one item), plus x-default."""
     languages = languages or [code for code, _name in settings.LANGUAGES]
-    path = request.get_full_path()
+    paths = translated_paths(request)
     links = [
-        {"hreflang": code, "url": request.build_absolute_uri(translate_url(path, code))}
-        for code in languages
+        {"hreflang": code, "url": request.build_absolute_uri(paths[code])} for code in languages
     ]
     default = settings.LANGUAGE_CODE if settings.LANGUAGE_CODE in languages else languages[0]
-    links.append(
-        {"hreflang": "x-default", "url": request.build_absolute_uri(translate_url(path, default))}
-    )
+    links.append({"hreflang": "x-default", "url": request.build_absolute_uri(paths[default])})
     return links
 
 
@@ -118,12 +131,10 @@ def page(request):
 
 
 def environment(**options):
-    options["autoescape"] = True
-    env = Environment(extensions=["jinja2.ext.i18n"], **options)
+    options.pop("autoescape", None)
+    env = Environment(extensions=["jinja2.ext.i18n"], autoescape=True, **options)
     env.install_gettext_callables(gettext, ngettext, newstyle=True)
-    env.filters.update(
-        date=date, iso=iso, rich_text=rich_text, lang_attributes=lang_attributes
-    )
+    env.filters.update(date=date, iso=iso, rich_text=rich_text, lang_attributes=lang_attributes)
     env.globals.update(
         url=url,
         static=static,

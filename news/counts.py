@@ -27,7 +27,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from django.db import connection, transaction
-from django.db.models import Exists, OuterRef, Q, Sum
+from django.db.models import Aggregate, Exists, OuterRef, Q, Subquery, Sum, TextField
 from django.utils import timezone
 
 LANGUAGE_COLUMNS = ("en", "fr", "es", "ar")
@@ -41,6 +41,34 @@ def tags_key(pks):
 
 def tags_of(key):
     return [int(pk) for pk in key.strip(SEPARATOR).split(SEPARATOR)] if key else []
+
+
+class JoinedPks(Aggregate):
+    """A group's pks as text, `3,1` (any order): GROUP_CONCAT, or STRING_AGG on PostgreSQL."""
+
+    function = "GROUP_CONCAT"
+    output_field = TextField()
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        return self.as_sql(
+            compiler,
+            connection,
+            function="STRING_AGG",
+            template="%(function)s((%(expressions)s)::text, ',')",
+            **extra_context,
+        )
+
+
+def tag_pks(through, column):
+    """An article's tags (`column` of the `through` table) as `3,1` text, or None: a subquery
+    of the article's own row, so that a list gets its tags without another query."""
+    return Subquery(
+        through.objects.filter(article_id=OuterRef("pk"))
+        .order_by()
+        .values("article_id")
+        .annotate(pks=JoinedPks(column))
+        .values("pks")
+    )
 
 
 # Periods, in the site's time zone.

@@ -1,5 +1,4 @@
 import datetime
-from collections import defaultdict
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -22,7 +21,7 @@ from cyberwatch.sanitising import SanitisedRichTextMixin
 from cyberwatch.search import search_document_field
 from cyberwatch.slugs import KeepsPreviousSlugs
 
-from .counts import LANGUAGE_COLUMNS, MONTH, YEAR, Recount, with_any_crime_area
+from .counts import LANGUAGE_COLUMNS, MONTH, YEAR, Recount, tag_pks, with_any_crime_area
 
 TEXT_FIELDS = ("summary", "body")  # with the title, what makes an article available
 SEARCHED_FIELDS = ("title", "summary")  # what the words filter looks at
@@ -42,26 +41,19 @@ CARD_COLUMNS = [
 
 class CardIterable(ModelIterable):
     """Articles for cards: each with `card_crime_areas`, its public crime areas in their order,
-    taken from the through table's pairs and the crime areas (a handful of rows) rather than a
-    prefetch, which built a full crime area for every card that names one."""
+    from the pks its row brings (`card_area_pks`) and the crime areas (a handful of rows)
+    rather than a prefetch, which cost a query and built a crime area for every tag."""
 
     def __iter__(self):
         articles = list(super().__iter__())
         crime_areas = self.queryset._card_crime_areas
         if crime_areas is None:
             crime_areas = CrimeArea.objects.published()
-        by_pk = {area.pk: area for area in crime_areas}
-        names = defaultdict(list)
-        if articles:
-            pairs = Article.crime_areas.through.objects.filter(
-                article_id__in=[article.pk for article in articles]
-            ).values_list("article_id", "crimearea_id")
-            for article_pk, area_pk in pairs:
-                if area_pk in by_pk:
-                    names[article_pk].append(by_pk[area_pk])
-        order = {pk: index for index, pk in enumerate(by_pk)}
+        order = {area.pk: (index, area) for index, area in enumerate(crime_areas)}
         for article in articles:
-            article.card_crime_areas = sorted(names[article.pk], key=lambda a: order[a.pk])
+            pks = (article.card_area_pks or "").split(",")
+            found = sorted(order[int(pk)] for pk in pks if pk and int(pk) in order)
+            article.card_crime_areas = [area for _index, area in found]
             yield article
 
 
@@ -69,10 +61,12 @@ class ArticleQuerySet(PublishedQuerySetMixin, TranslatedQuerySet):
     _card_crime_areas = None
 
     def with_card_data(self, crime_areas=None):
-        """What an article card shows, and only that, in two queries: the articles' card
-        columns, and their crime areas' pks. `crime_areas`: the public crime areas when the
-        page has them already (a third query otherwise)."""
-        queryset = self.only(*CARD_COLUMNS)
+        """What an article card shows, and only that, in one query: the articles' card columns
+        with their crime areas' pks. `crime_areas`: the public crime areas when the page has
+        them already (a second query otherwise)."""
+        queryset = self.only(*CARD_COLUMNS).annotate(
+            card_area_pks=tag_pks(Article.crime_areas.through, "crimearea_id")
+        )
         queryset._iterable_class = CardIterable
         queryset._card_crime_areas = crime_areas
         return queryset
@@ -187,11 +181,12 @@ class Article(
     def get_absolute_url(self):
         return slug_url("news:article_detail", self.slug)
 
-    def related_articles(self):
-        """Other public articles sharing a crime area with this one, newest first."""
+    def related_articles(self, crime_areas=None):
+        """Other public articles sharing a crime area with this one, newest first, as cards
+        (`crime_areas`: the public crime areas, when the page has them)."""
         return with_any_crime_area(
             Article.objects.published().exclude(pk=self.pk), self.crime_areas.all()
-        ).with_card_data()
+        ).with_card_data(crime_areas)
 
     def save(self, *args, **kwargs):
         before = (

@@ -10,7 +10,13 @@ from cyberwatch.search import search_words
 from cyberwatch.slugs import PreviousSlugRedirectMixin
 from initiatives.models import Initiative
 
-from .counts import CountedArticles, SeekableArticles, archive_counts, count_filters
+from .counts import (
+    CountedArticles,
+    SeekableArticles,
+    archive_counts,
+    count_filters,
+    tag_pks,
+)
 from .facets import active_filters, counted, describe, news_facets, without_empty_values
 from .filters import NewsFilter
 from .models import Article, ArticleCount
@@ -86,11 +92,19 @@ class ArticleDetailView(TranslatedDetailMixin, PreviousSlugRedirectMixin, Detail
     template_name = "news/article_detail.jinja"
 
     def get_queryset(self):
-        return self.public_or_preview(Article.objects).prefetch_related(
-            "crime_areas", "initiatives"
+        # Its crime areas' pks come with the row; the crime areas themselves (a handful) serve
+        # its topics and the related cards alike.
+        return (
+            self.public_or_preview(Article.objects)
+            .annotate(crime_area_pks=tag_pks(Article.crime_areas.through, "crimearea_id"))
+            .prefetch_related("initiatives")
         )
 
     def get_context_data(self, **kwargs):
+        crime_areas = list(CrimeArea.objects.published())
+        pks = {int(pk) for pk in (self.object.crime_area_pks or "").split(",") if pk}
         return super().get_context_data(
-            related_articles=self.object.related_articles()[:RELATED_ARTICLES], **kwargs
+            crime_areas=[area for area in crime_areas if area.pk in pks],
+            related_articles=self.object.related_articles(crime_areas)[:RELATED_ARTICLES],
+            **kwargs,
         )

@@ -67,7 +67,7 @@ def test_every_string_of_the_jinja2_templates_is_in_the_catalogues():
     from cyberwatch.management.commands.makemessages import jinja2_as_python
 
     templates = Path(__file__).resolve().parent.parent / "templates" / "jinja2"
-    environment = Environment(extensions=["jinja2.ext.i18n"])
+    environment = Environment(extensions=["jinja2.ext.i18n"], autoescape=True)
     wanted = set()
     for path in templates.rglob("*.jinja"):
         source = path.read_text(encoding="utf-8")

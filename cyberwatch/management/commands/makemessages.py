@@ -18,7 +18,7 @@ JINJA2_EXTENSION = ".jinja"
 def jinja2_as_python(source):
     """The translatable strings of a Jinja2 template, as Python calls xgettext can read."""
     lines = [""] * (source.count("\n") + 1)
-    environment = Environment(extensions=["jinja2.ext.i18n"])
+    environment = Environment(extensions=["jinja2.ext.i18n"], autoescape=True)
     for lineno, function, message in environment.extract_translations(source):
         strings = message if isinstance(message, tuple) else (message,)
         if function == "ngettext":
