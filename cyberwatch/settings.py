@@ -114,6 +114,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         DATABASES["default"]["OPTIONS"].setdefault(
             "options", f"-c statement_timeout={DATABASE_STATEMENT_TIMEOUT}"
         )
+    # Server-side parameter binding: the same query with other values is parsed and planned
+    # once per connection (psycopg prepares it from its second run), not on every request.
+    # Off behind a transaction-mode pooler such as PgBouncer (DATABASE_PREPARED=0).
+    if env.bool("DATABASE_PREPARED", default=True):
+        DATABASES["default"]["OPTIONS"].setdefault("server_side_binding", True)
+        DATABASES["default"]["OPTIONS"].setdefault("prepare_threshold", 2)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # The cache: CACHE_URL in django-environ's syntax wins (`dummycache://` for no cache at all, as

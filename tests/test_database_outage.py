@@ -133,7 +133,7 @@ def test_a_hung_database_gives_a_503_page_within_the_connect_timeout(hung_databa
     assert time.monotonic() - started < 60
 
 
-def test_postgresql_connections_carry_the_timeouts_from_the_environment():
+def postgresql_options(**environment):
     script = (
         "import json; from cyberwatch import settings; "
         "print(json.dumps(settings.DATABASES['default']['OPTIONS']))"
@@ -144,15 +144,33 @@ def test_postgresql_connections_carry_the_timeouts_from_the_environment():
         env={
             "PATH": "/usr/bin:/bin",
             "DATABASE_URL": "postgresql://postgres@db.example:5432/cyberwatch",
-            "DATABASE_CONNECT_TIMEOUT": "7",
-            "DATABASE_STATEMENT_TIMEOUT": "1234",
+            **environment,
         },
         capture_output=True,
         text=True,
         check=True,
     )
-    options = json.loads(completed.stdout)
-    assert options == {"connect_timeout": 7, "options": "-c statement_timeout=1234"}
+    return json.loads(completed.stdout)
+
+
+def test_postgresql_connections_carry_the_timeouts_from_the_environment():
+    options = postgresql_options(DATABASE_CONNECT_TIMEOUT="7", DATABASE_STATEMENT_TIMEOUT="1234")
+    assert options["connect_timeout"] == 7
+    assert options["options"] == "-c statement_timeout=1234"
+
+
+def test_postgresql_queries_are_prepared_unless_turned_off():
+    """Server-side binding: a query run again with other values is not parsed and planned
+    again (issue 12); DATABASE_PREPARED=0 for a transaction-mode pooler."""
+    assert postgresql_options() == {
+        "connect_timeout": 3,
+        "options": "-c statement_timeout=15000",
+        "server_side_binding": True,
+        "prepare_threshold": 2,
+    }
+    off = postgresql_options(DATABASE_PREPARED="0")
+    assert "server_side_binding" not in off
+    assert "prepare_threshold" not in off
 
 
 @pytest.mark.django_db
