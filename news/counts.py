@@ -362,6 +362,16 @@ class ArchiveCounts:
         for area in areas:
             self.crime_areas[area] += sign
 
+    def add_group(self, year, number, by_language, areas):
+        """Count `number` articles of one local year and one set of crime areas (pks), of
+        which `by_language[i]` are available in LANGUAGE_COLUMNS[i]."""
+        self.total += number
+        self.years[year] += number
+        for code, count in zip(LANGUAGE_COLUMNS, by_language, strict=True):
+            self.languages[code] += count or 0
+        for area in areas:
+            self.crime_areas[area] += number
+
 
 def months_between(first, last):
     """Month starts in [first, last)."""
@@ -448,12 +458,7 @@ def archive_counts(filters, now, article_model, count_model):
                 end = period.replace(year=period.year + 1) if span == YEAR else next_month(period)
                 slices[period] = Slice(aware(period), aware(end), 0, span)
             slices[period].count += number
-            counts.years[period.year] += number
-            counts.total += number
-            for pk in tags_of(areas):
-                counts.crime_areas[pk] += number
-            for code, value in zip(LANGUAGE_COLUMNS, by_language, strict=True):
-                counts.languages[code] += value or 0
+            counts.add_group(period.year, number, by_language, tags_of(areas))
 
     # Counted from the articles: partial months (public ones only), and the articles of the
     # stored periods that are still in the future (taken off: the rows count them already).

@@ -5,12 +5,14 @@ and the active filters, each named and with the URL that removes it."""
 import datetime
 
 from django.conf import settings
+from django.db.models import Count, Q
+from django.db.models.functions import ExtractYear
 from django.http import QueryDict
 from django.utils.formats import date_format
 from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.translation import gettext, pgettext
 
-from .counts import LANGUAGE_COLUMNS, ArchiveCounts
+from .counts import LANGUAGE_COLUMNS, ArchiveCounts, tag_pks, tags_of
 
 
 def without_empty_values(params):
@@ -32,21 +34,29 @@ def _applying(params, **changes):
     return "?" + query.urlencode()
 
 
-def counted(articles):
-    """The counts of `articles` (the words filter's results), counted from the matches
-    themselves in one pass, with their crime areas joined in: a search is bounded by its
-    matches, and SQLite's plain match reads the archive once, not once per count."""
-    matches = {}
-    columns = [f"available_{code}" for code in LANGUAGE_COLUMNS]
-    for pk, published_at, area, *available in articles.order_by().values_list(
-        "pk", "published_at", "crime_areas", *columns
-    ):
-        _published_at, _available, areas = matches.setdefault(pk, (published_at, available, []))
-        if area is not None:
-            areas.append(area)
+def counted(articles, through):
+    """The counts of `articles` (the words filter's results), counted by the database in one
+    pass over the matches: per local year and set of crime areas (`through`: the article to
+    crime area table), with the number available in each language. A search is bounded by
+    its matches; SQLite's plain match reads the archive once, not once per count."""
+    rows = (
+        articles.order_by()
+        .annotate(
+            counted_year=ExtractYear("published_at"),  # in the site's time zone
+            counted_areas=tag_pks(through, "crimearea_id"),
+        )
+        .values_list("counted_year", "counted_areas")
+        .annotate(
+            number=Count("pk"),
+            **{
+                f"number_{code}": Count("pk", filter=Q(**{f"available_{code}": True}))
+                for code in LANGUAGE_COLUMNS
+            },
+        )
+    )
     counts = ArchiveCounts()
-    for published_at, available, areas in matches.values():
-        counts.add(published_at, available, areas)
+    for year, areas, number, *by_language in rows:
+        counts.add_group(year, number, by_language, tags_of(areas))
     return counts
 
 

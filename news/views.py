@@ -57,7 +57,7 @@ class ArticleListView(FilterView):
         if not self.valid:
             self.object_list = Article.objects.none()
         elif search_words(cleaned.get("q") or "")[0]:
-            counts = counted(self.filterset.qs)
+            counts = counted(self.filterset.qs, Article.crime_areas.through)
             self.object_list = CountedArticles(self.filterset.qs, counts.total)
         else:
             filters = count_filters(cleaned)
