@@ -110,16 +110,19 @@ DATABASE_RETRY_AFTER = env.int("DATABASE_RETRY_AFTER", default=30)  # seconds, i
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("OPTIONS", {})
     DATABASES["default"]["OPTIONS"].setdefault("connect_timeout", DATABASE_CONNECT_TIMEOUT)
+    server_options = []
     if DATABASE_STATEMENT_TIMEOUT:
-        DATABASES["default"]["OPTIONS"].setdefault(
-            "options", f"-c statement_timeout={DATABASE_STATEMENT_TIMEOUT}"
-        )
-    # Server-side parameter binding: the same query with other values is parsed and planned
-    # once per connection (psycopg prepares it from its second run), not on every request.
+        server_options.append(f"-c statement_timeout={DATABASE_STATEMENT_TIMEOUT}")
+    # Server-side parameter binding: the same query with other values is parsed once per
+    # connection (psycopg prepares it from its second run), not on every request. Always
+    # planned for its values: a generic plan for a full-text search can scan the archive.
     # Off behind a transaction-mode pooler such as PgBouncer (DATABASE_PREPARED=0).
     if env.bool("DATABASE_PREPARED", default=True):
         DATABASES["default"]["OPTIONS"].setdefault("server_side_binding", True)
         DATABASES["default"]["OPTIONS"].setdefault("prepare_threshold", 2)
+        server_options.append("-c plan_cache_mode=force_custom_plan")
+    if server_options:
+        DATABASES["default"]["OPTIONS"].setdefault("options", " ".join(server_options))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # The cache: CACHE_URL in django-environ's syntax wins (`dummycache://` for no cache at all, as
