@@ -469,20 +469,20 @@ def archive_counts(filters, now, article_model, count_model):
         span |= Q(published_at__gt=now, published_at__lt=horizon)
     if span:
         articles = filters.articles(article_model._base_manager.filter(span, status="published"))
-        rows = list(article_rows(articles))
-        # Always asked (a subquery, not the pks above): the page's queries do not depend on
-        # whether this stretch holds any article.
-        areas = tags_by_article(
-            article_model.crime_areas.through, "crimearea_id", articles.values("pk")
+        # One query: each article's crime areas come in its row.
+        rows = articles.annotate(
+            counted_areas=tag_pks(article_model.crime_areas.through, "crimearea_id")
+        ).values_list(
+            "published_at", *(f"available_{code}" for code in LANGUAGE_COLUMNS), "counted_areas"
         )
-        for pk, published_at, *languages in rows:
+        for published_at, *languages, areas in rows:
             if published_at > now:
                 if not _stored(published_at, year_range, months):
                     continue
                 sign = -1
             else:
                 sign = 1
-            counts.add(published_at, languages, areas.get(pk, ()), sign)
+            counts.add(published_at, languages, tags_of(areas), sign)
             month = month_start(published_at)
             key = month.replace(month=1) if _in_years(month, year_range) else month
             if key not in slices:
