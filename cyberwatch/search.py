@@ -1,11 +1,13 @@
-"""Words: full-text search per language on PostgreSQL, a plain match on SQLite.
+"""Words: full-text search per language on PostgreSQL, FTS5 on SQLite.
 
 Each searchable model keeps one search document per language (`search_en`…): a tsvector of the
 title and summary in that language, made by the database itself (a generated column) with that
 language's text search configuration, accents removed (`unaccent`): english, french, spanish,
 and `simple` for Arabic (PostgreSQL has no Arabic stemmer). GIN indexes make a words filter an
-index scan. On SQLite, the embedded default, the columns are empty and words are matched with
-`icontains` on the shown text: no stemming, accents and case folded only for ASCII.
+index scan. On SQLite, the embedded default, those columns are empty: an FTS5 table
+`<table>_search` indexes the same fields in every language (made and kept by triggers, see
+news/migrations/0005), and each word matches the start of a word of the shown text, case and
+accents folded, with no stemming (`botnet` finds "botnets", not "robotnet").
 
 Words are capped (MAX_WORDS distinct words of MIN_WORD_LENGTH letters or more): the query's size
 and cost do not grow with what is typed; the words left out are named on the page.
@@ -14,6 +16,7 @@ and cost do not grow with what is typed; the words left out are named on the pag
 from django.contrib.postgres.search import SearchQuery, SearchVectorField
 from django.db import models
 from django.db.models import Q
+from django.db.models.expressions import RawSQL
 from modeltranslation.utils import build_localized_fieldname
 
 MAX_WORDS = 8
@@ -82,21 +85,28 @@ def search_document_field(fields, language):
     )
 
 
-def words_q(words, shown_language_column, languages, vendor):
+def fts5_query(words, columns):
+    """Every word, as the start of a word, in one of `columns`: `{title_fr summary_fr} :
+    ("réseau"* AND "hameçonnage"*)`. Each word is quoted, so nothing in it is syntax."""
+    terms = " AND ".join('"{}"*'.format(word.replace('"', '""')) for word in words)
+    return f"{{{' '.join(columns)}}} : ({terms})"
+
+
+def words_q(words, shown_language_column, languages, vendor, table=None, fields=()):
     """Items whose shown text (the language in `shown_language_column`) contains every word:
-    for each language, the item is shown in it and its document in it matches."""
+    for each language, the item is shown in it and its document in it matches. On SQLite,
+    `<table>_search` is an FTS5 index of `fields` in every language (news migration 0005)."""
     matches = Q()
     for code in languages:
         if vendor == "postgresql":
             query = SearchQuery(" ".join(words), config=configuration(code), search_type="plain")
             matches |= Q(**{shown_language_column: code, f"search_{code}": query})
         else:
-            # The words first: SQLite evaluates in order, and the shown language, a generated
-            # column stored after the bodies, is then read only for the rows that match.
-            every_word = Q()
-            for word in words:
-                every_word &= Q(**{f"title_{code}__icontains": word}) | Q(
-                    **{f"summary_{code}__icontains": word}
-                )
-            matches |= every_word & Q(**{shown_language_column: code})
+            columns = [build_localized_fieldname(field, code) for field in fields]
+            # The table name is the model's own; the words reach SQLite as a parameter only.
+            found = RawSQL(  # noqa: S611
+                f"SELECT rowid FROM {table}_search WHERE {table}_search MATCH %s",  # noqa: S608
+                (fts5_query(words, columns),),
+            )
+            matches |= Q(pk__in=found, **{shown_language_column: code})
     return matches

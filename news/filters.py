@@ -21,7 +21,7 @@ from cyberwatch.search import MAX_WORDS, search_words, words_q
 from initiatives.models import Initiative
 
 from .counts import with_any_crime_area, with_initiative
-from .models import Article
+from .models import SEARCHED_FIELDS, Article
 
 ISO_DATE = ["%Y-%m-%d"]
 
@@ -121,6 +121,8 @@ class NewsFilter(django_filters.FilterSet):
                 f"shown_language_{self.language}",
                 language_codes(),
                 connections[queryset.db].vendor,
+                table=queryset.model._meta.db_table,
+                fields=SEARCHED_FIELDS,
             )
         )
 

@@ -370,3 +370,33 @@ def test_search_words_keeps_the_first_eight_distinct_words_in_order():
     used, ignored = search_words("a Fraud fraud FRAUD b1 c2 d3 e4 f5 g6 h7 i8 j9 x B1")
     assert used == ["Fraud", "b1", "c2", "d3", "e4", "f5", "g6", "h7"]
     assert ignored == ["a", "i8", "j9", "x"]
+
+
+@pytest.mark.django_db
+def test_the_words_index_follows_every_change_of_the_text(client):
+    """PostgreSQL's search columns are generated; SQLite's FTS5 index is kept by triggers:
+    either way a save, an update() and a delete are searched at once."""
+    article = ArticleFactory(title_en="Botnets dismantled", published_at=at(2020, 1, 2))
+    assert titles(client.get("/en/news/", {"q": "botnet"})) == ["Botnets dismantled"]
+    article.title_en = "Ransomware gang arrested"
+    article.save()
+    assert titles(client.get("/en/news/", {"q": "botnet"})) == []
+    assert titles(client.get("/en/news/", {"q": "ransomware"})) == ["Ransomware gang arrested"]
+    Article.objects.filter(pk=article.pk).update(title_en="Phishing kits seized")
+    assert titles(client.get("/en/news/", {"q": "ransomware"})) == []
+    assert titles(client.get("/en/news/", {"q": "phishing"})) == ["Phishing kits seized"]
+    Article.objects.filter(pk=article.pk).delete()
+    assert titles(client.get("/en/news/", {"q": "phishing"})) == []
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "typed",
+    ['""', '" OR "', "ring AND NOT x", "NEAR(a b)", "title_en:ring", "{title_fr} : ring", "**", "a'b"],
+)
+def test_search_syntax_in_the_words_is_only_text(client, corpus, typed):
+    """Quotes, operators and column filters typed in `q` are words like any other: no error,
+    and no match that the words themselves do not make."""
+    response = client.get("/en/news/", {"q": typed})
+    assert response.status_code == 200
+    assert "ring" in typed or titles(response) == []
