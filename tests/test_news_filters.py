@@ -392,7 +392,16 @@ def test_the_words_index_follows_every_change_of_the_text(client):
 @pytest.mark.django_db
 @pytest.mark.parametrize(
     "typed",
-    ['""', '" OR "', "ring AND NOT x", "NEAR(a b)", "title_en:ring", "{title_fr} : ring", "**", "a'b"],
+    [
+        '""',
+        '" OR "',
+        "ring AND NOT x",
+        "NEAR(a b)",
+        "title_en:ring",
+        "{title_fr} : ring",
+        "**",
+        "a'b",
+    ],
 )
 def test_search_syntax_in_the_words_is_only_text(client, corpus, typed):
     """Quotes, operators and column filters typed in `q` are words like any other: no error,
