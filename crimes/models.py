@@ -4,6 +4,7 @@ from django.db import models
 from django.db.models.query import ModelIterable
 from django.utils.translation import gettext_lazy as _
 
+from cyberwatch.editing import Versioned
 from cyberwatch.images import WithImage
 from cyberwatch.languages import TranslatedContent, TranslatedQuerySet
 from cyberwatch.links import slug_url
@@ -20,7 +21,7 @@ class OverviewSectionQuerySet(AlwaysPublishedQuerySetMixin, TranslatedQuerySet):
     pass
 
 
-class OverviewSection(SanitisedRichTextMixin, TranslatedContent):
+class OverviewSection(Versioned, SanitisedRichTextMixin, TranslatedContent):
     """The editable introduction to cybercrime shown on the home page, in ordered sections."""
 
     key = models.SlugField(_("key"), max_length=50, unique=True)
@@ -61,7 +62,9 @@ class CrimeAreaQuerySet(AlwaysPublishedQuerySetMixin, TranslatedQuerySet):
         return queryset
 
 
-class CrimeArea(KeepsPreviousSlugs, SanitisedRichTextMixin, WithImage, TranslatedContent):
+class CrimeArea(
+    Versioned, KeepsPreviousSlugs, SanitisedRichTextMixin, WithImage, TranslatedContent
+):
     name = models.CharField(_("name"), max_length=200)
     slug = models.SlugField(_("slug"), max_length=100, unique=True)
     summary = models.TextField(_("summary"), blank=True)
@@ -107,7 +110,7 @@ class AdviceQuerySet(PublishedQuerySetMixin, TranslatedQuerySet):
     pass
 
 
-class Advice(KeepsPreviousSlugs, SanitisedRichTextMixin, Publishable, TranslatedContent):
+class Advice(Versioned, KeepsPreviousSlugs, SanitisedRichTextMixin, Publishable, TranslatedContent):
     """Safety advice for the public (the Heartbleed bug, staying safe online)."""
 
     title = models.CharField(_("title"), max_length=300)

@@ -2,6 +2,7 @@
 (django-reversion), items named by the fallback rule, search in every language, the languages
 column and the missing-translation filter."""
 
+from concurrency.exceptions import RecordModifiedError
 from django import forms
 from django.conf import settings
 from django.contrib import admin
@@ -15,6 +16,7 @@ from modeltranslation.translator import translator
 from modeltranslation.utils import build_localized_fieldname
 from reversion.admin import VersionAdmin
 
+from .editing import stale_edit_error, stored_version
 from .languages import available_in_q, has_original_language
 from .models import PreviousSlug
 
@@ -67,6 +69,14 @@ class ContentAdminForm(forms.ModelForm):
 
     def clean(self):
         cleaned_data = super().clean()
+        # A form opened before someone else's save is refused. The row stays locked until the
+        # save commits (PostgreSQL): nobody saves between this check and ours.
+        if (
+            "version" in self.fields
+            and self.instance.pk is not None
+            and cleaned_data.get("version") != stored_version(self.instance, lock=True)
+        ):
+            raise stale_edit_error(self.instance)
         written = self._as_written(cleaned_data)
         if "original_language" in cleaned_data and self.instance._state.adding:
             chosen = cleaned_data["original_language"]
@@ -143,6 +153,51 @@ class ContentAdmin(VersionAdmin, TabbedTranslationAdmin):
     def get_search_fields(self, request):
         fields = [self.model.title_field, *self.translated_search_fields]
         return [*translated_columns(self.model, fields), *super().get_search_fields(request)]
+
+    def get_fieldsets(self, request, obj=None):
+        """The version the change form was opened with travels with it (a hidden field, see
+        cyberwatch/editing.py); not on the add form, nor when reverting to an old revision,
+        which saves over the version stored now."""
+        fieldsets = [
+            (
+                title,
+                {**options, "fields": [name for name in options["fields"] if name != "version"]},
+            )
+            for title, options in super().get_fieldsets(request, obj)
+        ]
+        if obj is not None and not getattr(request, "_reverting", False):
+            title, options = fieldsets[0]
+            fieldsets[0] = (title, {**options, "fields": [*options["fields"], "version"]})
+        return fieldsets
+
+    def get_exclude(self, request, obj=None):
+        exclude = list(super().get_exclude(request, obj) or [])
+        if obj is None or getattr(request, "_reverting", False):
+            exclude.append("version")
+        return exclude
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except RecordModifiedError:
+            # Someone saved between our check and our UPDATE (SQLite locks nothing on read):
+            # nothing was written; answered again, the form now shows the stale-edit error
+            # with the editor's input.
+            return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def reversion_register(self, model, **options):
+        # A revision leaves the version out: reverting to it saves over the version stored now.
+        if any(field.name == "version" for field in model._meta.fields):
+            options["exclude"] = (*options.get("exclude", ()), "version")
+        super().reversion_register(model, **options)
+
+    def revision_view(self, request, object_id, version_id, extra_context=None):
+        request._reverting = True
+        return super().revision_view(request, object_id, version_id, extra_context)
+
+    def recover_view(self, request, version_id, extra_context=None):
+        request._reverting = True
+        return super().recover_view(request, version_id, extra_context)
 
     def get_changeform_initial_data(self, request):
         initial = super().get_changeform_initial_data(request)

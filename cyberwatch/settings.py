@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_filters",
     "reversion",
+    "concurrency",
     "cyberwatch",
     "crimes",
     "initiatives",
@@ -124,6 +125,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     if server_options:
         DATABASES["default"]["OPTIONS"].setdefault("options", " ".join(server_options))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# No lost update (cyberwatch/editing.py): every stored row has a version, checked in the UPDATE.
+# Version 0 means "not known" (an object rebuilt from a revision, which leaves the version out):
+# its save writes over the version stored now. The admin form never posts 0 for a stored row.
+CONCURRENCY_VERSION_FIELD_REQUIRED = False
 
 # The cache: CACHE_URL in django-environ's syntax wins (`dummycache://` for no cache at all, as
 # the benchmark's cold rows use; `locmemcache://`, `rediscache://host:6379/0`); REDIS_URL is the

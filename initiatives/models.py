@@ -3,6 +3,7 @@ from collections import defaultdict
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from cyberwatch.editing import Versioned
 from cyberwatch.images import WithImage
 from cyberwatch.languages import TranslatedContent, TranslatedQuerySet
 from cyberwatch.links import slug_url
@@ -27,7 +28,9 @@ class InitiativeQuerySet(AlwaysPublishedQuerySetMixin, TranslatedQuerySet):
         return parts[None]
 
 
-class Initiative(KeepsPreviousSlugs, SanitisedRichTextMixin, WithImage, TranslatedContent):
+class Initiative(
+    Versioned, KeepsPreviousSlugs, SanitisedRichTextMixin, WithImage, TranslatedContent
+):
     """A programme or facility of the directorate; may be part of a parent initiative
     (the Digital Crime Centre is part of the Global Complex for Innovation)."""
 

@@ -7,4 +7,6 @@ class NewsConfig(AppConfig):
     verbose_name = _("News")
 
     def ready(self):
-        from . import signals  # noqa: F401 — connects the receivers
+        from . import search_index, signals  # noqa: F401 — connects the receivers
+
+        search_index.connect(self)

@@ -3,11 +3,13 @@ import datetime
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import F
 from django.db.models.query import ModelIterable
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.utils import build_localized_fieldname
 
 from crimes.models import CrimeArea
+from cyberwatch.editing import Versioned
 from cyberwatch.images import WithImage
 from cyberwatch.languages import (
     TranslatedContent,
@@ -82,6 +84,8 @@ class ArticleQuerySet(PublishedQuerySetMixin, TranslatedQuerySet):
         return list(self.order_by().datetimes("published_at", "month"))
 
     def update(self, **kwargs):
+        # A bulk change is a change: a form opened before it cannot undo it (cyberwatch/editing).
+        kwargs.setdefault("version", F("version") + 1)
         with Recount.batch():
             Recount.mark(self._months())
             updated = super().update(**kwargs)
@@ -107,7 +111,12 @@ class ArticleQuerySet(PublishedQuerySetMixin, TranslatedQuerySet):
 
 
 class Article(
-    KeepsPreviousSlugs, SanitisedRichTextMixin, WithImage, Publishable, TranslatedContent
+    Versioned,
+    KeepsPreviousSlugs,
+    SanitisedRichTextMixin,
+    WithImage,
+    Publishable,
+    TranslatedContent,
 ):
     # Blank in any one language: only the original language's title is required (see clean()).
     title = models.CharField(_("title"), max_length=300, blank=True)

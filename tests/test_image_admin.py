@@ -2,6 +2,7 @@
 clear form errors for files that cannot be used."""
 
 import io
+import re
 from pathlib import Path
 
 import pytest
@@ -57,6 +58,13 @@ def change_url(article):
     return reverse("admin:news_article_change", args=[article.pk])
 
 
+def edit_form(client, article, **overrides):
+    """The change form's data, with the version the form was opened with (issue 13)."""
+    page = client.get(change_url(article)).text
+    version = re.search(r'name="version" value="([^"]*)"', page).group(1)
+    return article_form(version=version, **overrides)
+
+
 def form_errors(response):
     return response.context["adminform"].form.errors if response.context else None
 
@@ -81,7 +89,9 @@ def test_an_article_with_an_image_can_be_saved_again_and_its_image_replaced(
 
     # Saving the change form again without touching the image keeps it as it is.
     with django_capture_on_commit_callbacks(execute=True):
-        response = admin_client.post(change_url(article), article_form(title_en="Saved again"))
+        response = admin_client.post(
+            change_url(article), edit_form(admin_client, article, title_en="Saved again")
+        )
     assert response.status_code == 302, form_errors(response)
     article.refresh_from_db()
     assert article.title_en == "Saved again"
@@ -93,7 +103,11 @@ def test_an_article_with_an_image_can_be_saved_again_and_its_image_replaced(
     with django_capture_on_commit_callbacks(execute=True):
         response = admin_client.post(
             change_url(article),
-            article_form(image=image_upload(image_bytes(size=(700, 500)), name="other.png")),
+            edit_form(
+                admin_client,
+                article,
+                image=image_upload(image_bytes(size=(700, 500)), name="other.png"),
+            ),
         )
     assert response.status_code == 302, form_errors(response)
     article.refresh_from_db()
@@ -103,7 +117,7 @@ def test_an_article_with_an_image_can_be_saved_again_and_its_image_replaced(
 
     # And the item can still be saved again after that.
     with django_capture_on_commit_callbacks(execute=True):
-        response = admin_client.post(change_url(article), article_form())
+        response = admin_client.post(change_url(article), edit_form(admin_client, article))
     assert response.status_code == 302, form_errors(response)
 
 
@@ -138,7 +152,9 @@ def test_clearing_the_image_in_the_admin_removes_its_files(
         article.save()
     assert stored_files(media_root)
     with django_capture_on_commit_callbacks(execute=True):
-        response = admin_client.post(change_url(article), article_form(**{"image-clear": "on"}))
+        response = admin_client.post(
+            change_url(article), edit_form(admin_client, article, **{"image-clear": "on"})
+        )
     assert response.status_code == 302, form_errors(response)
     article.refresh_from_db()
     assert not article.image

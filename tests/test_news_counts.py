@@ -211,11 +211,12 @@ def test_a_batch_counts_once_at_its_end(tags):
             for article in articles:
                 article.status = "draft" if article.status == "published" else "published"
                 article.save()
-        return len(queries)
+        # The counting's own queries (a save has others: the version check, the slugs…).
+        return sum("news_articlecount" in query["sql"] for query in queries.captured_queries)
 
     with time_machine.travel(NOW, tick=False):
         articles = [ArticleFactory(published_at=at(2020, 1 + n, 5)) for n in range(10)]
         one_by_one = saving(articles, contextlib.nullcontext())
         batched = saving(articles, Recount.batch())
-        assert batched < one_by_one / 2
+        assert 0 < batched <= one_by_one / 5
         assert_counts_right()

@@ -1,0 +1,79 @@
+"""No lost update: two people editing the same item cannot overwrite each other.
+
+Every content item carries a version (django-concurrency's `IntegerVersionField`): each save
+writes a new one, and an `UPDATE` only touches the row if it still has the version the editor's
+form was opened with. The admin form (cyberwatch/admin.py) checks the version first, with the row
+locked until the save commits, so that the later save is refused as a form error that names who
+saved in between and when, with everything the editor typed still on the form. Should a save
+still lose the race (SQLite locks nothing on read), the `UPDATE` refuses it and the admin shows
+the same form error (`ContentAdmin.changeform_view`).
+"""
+
+from concurrency.fields import IntegerVersionField
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import formats, timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from reversion.models import Version
+
+
+class Versioned(models.Model):
+    version = IntegerVersionField(
+        verbose_name=_("version"),
+        help_text=_("Changes on every save: a form opened before another save cannot undo it."),
+    )
+
+    class Meta:
+        abstract = True
+
+
+def stored_version(item, lock=False):
+    """The version of `item`'s row as stored now (locked until the transaction ends)."""
+    rows = type(item)._base_manager.filter(pk=item.pk)
+    if lock:
+        rows = rows.select_for_update()
+    return rows.values_list("version", flat=True).first()
+
+
+def last_save(item):
+    """(who, when) of the latest saved revision of `item` (django-reversion), or (None, None)."""
+    version = (
+        Version.objects.get_for_object(item)
+        .select_related("revision__user")
+        .order_by("-pk")
+        .first()
+    )
+    if version is None:
+        return None, None
+    user = version.revision.user
+    who = (user.get_full_name() or user.get_username()) if user else None
+    return who, version.revision.date_created
+
+
+def stale_edit_error(item):
+    """The form error of a save from a form opened before someone else's save."""
+    who, when = last_save(item)
+    when_text = formats.date_format(timezone.localtime(when), "DATETIME_FORMAT") if when else ""
+    if who and when:
+        saved = gettext("%(who)s saved this item at %(when)s, after you opened it.") % {
+            "who": who,
+            "when": when_text,
+        }
+    elif when:
+        saved = gettext("Someone saved this item at %(when)s, after you opened it.") % {
+            "when": when_text,
+        }
+    else:
+        saved = gettext("Someone saved this item after you opened it.")
+    return ValidationError(
+        "%(saved)s %(kept)s",
+        code="stale",
+        params={
+            "saved": saved,
+            "kept": gettext(
+                "Your changes are not saved: they are still in this form. Open the item in "
+                "another tab to see the other changes, bring them into this form, and save again."
+            ),
+        },
+    )
