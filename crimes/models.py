@@ -129,6 +129,10 @@ class Advice(Versioned, KeepsPreviousSlugs, SanitisedRichTextMixin, Publishable,
         ordering = ["-published_at", "pk"]
         verbose_name = _("advice")
         verbose_name_plural = _("advice")
+        permissions = [
+            ("publish_advice", _("Can publish and schedule advice")),
+            ("unpublish_advice", _("Can unpublish advice")),
+        ]
 
     def get_absolute_url(self):
         return slug_url("advice:advice_detail", self.slug)

@@ -6,6 +6,8 @@ from concurrency.exceptions import RecordModifiedError
 from django import forms
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
 from django.contrib.contenttypes.models import ContentType
 from django.utils.text import slugify
 from django.utils.translation import get_language
@@ -18,7 +20,9 @@ from reversion.admin import VersionAdmin
 
 from .editing import stale_edit_error, stored_version
 from .languages import available_in_q, has_original_language
-from .models import PreviousSlug
+from .models import PreviousSlug, Profile
+from .publishing import Publishable
+from .roles import may, translated_languages
 
 
 def translated_columns(model, fields):
@@ -61,11 +65,26 @@ class ContentAdminForm(forms.ModelForm):
     left at its default, becomes the language it was written in, and an empty slug is made
     from the title in the original language."""
 
+    editing_user = None  # set by ContentAdmin.get_form: who fills the form in
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if "slug" in self.fields:
             self.fields["slug"].required = False
             self.fields["slug"].help_text = _("Left empty, it is made from the title.")
+        languages = translated_languages(self.editing_user) if self.editing_user else None
+        if languages is not None:
+            # A translator changes the fields of their languages only; every other field keeps
+            # its stored value whatever is posted (a disabled field ignores the POST).
+            allowed = set(
+                translated_columns(self._meta.model, self._meta.model.translated_fields())
+            )
+            allowed = {
+                name for name in allowed if any(name.endswith(f"_{code}") for code in languages)
+            }
+            for name, field in self.fields.items():
+                if name not in allowed and name != "version":
+                    field.disabled = True
 
     def clean(self):
         cleaned_data = super().clean()
@@ -77,6 +96,7 @@ class ContentAdminForm(forms.ModelForm):
             and cleaned_data.get("version") != stored_version(self.instance, lock=True)
         ):
             raise stale_edit_error(self.instance)
+        self._check_publication(cleaned_data)
         written = self._as_written(cleaned_data)
         if "original_language" in cleaned_data and self.instance._state.adding:
             chosen = cleaned_data["original_language"]
@@ -93,6 +113,28 @@ class ContentAdminForm(forms.ModelForm):
             title = written.shown_in(written.original_language).label
             cleaned_data["slug"] = unique_slug(self._meta.model, title, self.instance.pk)
         return cleaned_data
+
+    def _check_publication(self, cleaned_data):
+        """Only those allowed publish, schedule or reschedule (publish permission) and
+        unpublish (unpublish permission): in the form, so a forged POST is refused too."""
+        model = self._meta.model
+        user = self.editing_user
+        if user is None or not issubclass(model, Publishable) or "status" not in cleaned_data:
+            return  # an initiative's status (planned, operational…) is not publication
+        published = Publishable.Status.PUBLISHED
+        was_published = self.instance.pk is not None and self.instance.status == published
+        status = cleaned_data["status"]
+        moment = cleaned_data.get("published_at", self.instance.published_at)
+        publishing = status == published and (
+            not was_published or moment != self.instance.published_at
+        )
+        if publishing and not may(user, "publish", model):
+            self.add_error(
+                "status" if not was_published else "published_at",
+                _("Only a publisher can publish, schedule or reschedule this item."),
+            )
+        if was_published and status != published and not may(user, "unpublish", model):
+            self.add_error("status", _("Only a publisher can unpublish this item."))
 
     def _as_written(self, cleaned_data):
         """An unsaved copy of the item's text as this form would save it."""
@@ -170,6 +212,10 @@ class ContentAdmin(VersionAdmin, TabbedTranslationAdmin):
             fieldsets[0] = (title, {**options, "fields": [*options["fields"], "version"]})
         return fieldsets
 
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        return type(form.__name__, (form,), {"editing_user": request.user})
+
     def get_exclude(self, request, obj=None):
         exclude = list(super().get_exclude(request, obj) or [])
         if obj is None or getattr(request, "_reverting", False):
@@ -215,3 +261,43 @@ class ContentAdmin(VersionAdmin, TabbedTranslationAdmin):
             if not change:
                 obj.created_by = request.user
         super().save_model(request, obj, form, change)
+
+
+class ProfileForm(forms.ModelForm):
+    languages = forms.MultipleChoiceField(
+        label=_("languages translated"),
+        choices=settings.LANGUAGES,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("For translators: the languages whose fields they may change."),
+    )
+
+    class Meta:
+        model = Profile
+        fields = ["languages"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.initial["languages"] = self.instance.language_codes
+
+    def clean_languages(self):
+        return ",".join(self.cleaned_data["languages"])
+
+
+class ProfileInline(admin.StackedInline):
+    model = Profile
+    form = ProfileForm
+    can_delete = False
+    verbose_name_plural = _("newsroom profile")
+
+
+User = get_user_model()
+if admin.site.is_registered(User):
+    admin.site.unregister(User)
+
+
+@admin.register(User)
+class NewsroomUserAdmin(UserAdmin):
+    """Django's user admin, with the languages a translator works in."""
+
+    inlines = [ProfileInline]

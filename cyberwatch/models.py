@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -20,3 +21,29 @@ class PreviousSlug(models.Model):
 
     def __str__(self):
         return self.slug
+
+
+class Profile(models.Model):
+    """What the newsroom knows of a person beyond their account: the languages a translator
+    may change (cyberwatch/roles.py)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="newsroom_profile"
+    )
+    languages = models.CharField(
+        _("languages translated"),
+        max_length=50,
+        blank=True,
+        help_text=_("For translators: the languages whose fields they may change."),
+    )
+
+    class Meta:
+        verbose_name = _("newsroom profile")
+        verbose_name_plural = _("newsroom profiles")
+
+    def __str__(self):
+        return str(self.user)
+
+    @property
+    def language_codes(self):
+        return [code for code in self.languages.split(",") if code]

@@ -186,6 +186,10 @@ class Article(
         ]
         verbose_name = _("article")
         verbose_name_plural = _("articles")
+        permissions = [
+            ("publish_article", _("Can publish and schedule articles")),
+            ("unpublish_article", _("Can unpublish articles")),
+        ]
 
     def get_absolute_url(self):
         return slug_url("news:article_detail", self.slug)
