@@ -1,7 +1,7 @@
 from django.contrib import admin
 from modeltranslation.admin import TranslationTabularInline
 
-from cyberwatch.admin import ContentAdmin, MissingTranslationFilter
+from cyberwatch.admin import ContentAdmin, MissingTranslationFilter, PublicationFilter, publication
 
 from .models import Advice, CrimeArea, CrimeExample, OverviewSection
 
@@ -33,8 +33,8 @@ class CrimeAreaAdmin(ContentAdmin):
 
 @admin.register(Advice)
 class AdviceAdmin(ContentAdmin):
-    list_display = ["title", "status", "published_at", "languages"]
-    list_filter = ["status", "published_at", "crime_areas", MissingTranslationFilter]
+    list_display = ["title", publication, "published_at", "languages"]
+    list_filter = [PublicationFilter, "published_at", "crime_areas", MissingTranslationFilter]
     search_fields = ["slug"]
     date_hierarchy = "published_at"
     prepopulated_fields = {"slug": ["title_en"]}

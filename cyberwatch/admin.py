@@ -9,8 +9,9 @@ from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.contenttypes.models import ContentType
+from django.utils import timezone
 from django.utils.text import slugify
-from django.utils.translation import get_language
+from django.utils.translation import get_language, get_language_info
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedTranslationAdmin
 from modeltranslation.settings import AVAILABLE_LANGUAGES
@@ -19,7 +20,7 @@ from modeltranslation.utils import build_localized_fieldname
 from reversion.admin import VersionAdmin
 
 from .editing import stale_edit_error, stored_version
-from .languages import available_in_q, has_original_language
+from .languages import BLANK, available_in_q, has_original_language
 from .models import PreviousSlug, Profile
 from .publishing import Publishable
 from .roles import may, translated_languages
@@ -98,6 +99,7 @@ class ContentAdminForm(forms.ModelForm):
             raise stale_edit_error(self.instance)
         self._check_publication(cleaned_data)
         written = self._as_written(cleaned_data)
+        self._check_alt_text(cleaned_data, written)
         if "original_language" in cleaned_data and self.instance._state.adding:
             chosen = cleaned_data["original_language"]
             model_default = self._meta.model._meta.get_field("original_language").get_default()
@@ -135,6 +137,23 @@ class ContentAdminForm(forms.ModelForm):
             )
         if was_published and status != published and not may(user, "unpublish", model):
             self.add_error("status", _("Only a publisher can unpublish this item."))
+
+    def _check_alt_text(self, cleaned_data, written):
+        """An image is described in every language the item is available in: a screen reader
+        on the French page reads the French alt text."""
+        if "image" not in self.fields:
+            return
+        image = cleaned_data.get("image")
+        if image is False or not (image or self.instance.image):
+            return  # no image, or the image is being cleared
+        for code in written.available_languages:
+            name = build_localized_fieldname("image_alt", code)
+            if name in self.fields and not (cleaned_data.get(name) or "").strip(BLANK):
+                self.add_error(
+                    name,
+                    _("Describe the image in %(language)s too: the item is available in it.")
+                    % {"language": get_language_info(code)["name_translated"]},
+                )
 
     def _as_written(self, cleaned_data):
         """An unsaved copy of the item's text as this form would save it."""
@@ -301,3 +320,28 @@ class NewsroomUserAdmin(UserAdmin):
     """Django's user admin, with the languages a translator works in."""
 
     inlines = [ProfileInline]
+
+
+class PublicationFilter(admin.SimpleListFilter):
+    """Draft, Scheduled (published with a date to come) or Published (public now)."""
+
+    title = _("publication")
+    parameter_name = "publication"
+
+    def lookups(self, request, model_admin):
+        return [("draft", _("Draft")), ("scheduled", _("Scheduled")), ("public", _("Published"))]
+
+    def queryset(self, request, queryset):
+        now = timezone.now()
+        if self.value() == "draft":
+            return queryset.filter(status=Publishable.Status.DRAFT)
+        if self.value() == "scheduled":
+            return queryset.filter(status=Publishable.Status.PUBLISHED, published_at__gt=now)
+        if self.value() == "public":
+            return queryset.published(now)
+        return queryset
+
+
+@admin.display(description=_("publication"), ordering="status")
+def publication(item):
+    return item.get_publication_display()

@@ -47,3 +47,14 @@ class Publishable(models.Model):
     @property
     def is_published(self):
         return self.status == self.Status.PUBLISHED and self.published_at <= timezone.now()
+
+    @property
+    def is_scheduled(self):
+        """Published, with a publication date still to come: public from that moment."""
+        return self.status == self.Status.PUBLISHED and self.published_at > timezone.now()
+
+    def get_publication_display(self):
+        """Draft, Scheduled or Published: what the admin's lists and filters show."""
+        if self.is_scheduled:
+            return _("Scheduled")
+        return self.get_status_display()

@@ -1,16 +1,21 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from cyberwatch.admin import ContentAdmin, MissingTranslationFilter
+from cyberwatch.admin import (
+    ContentAdmin,
+    MissingTranslationFilter,
+    PublicationFilter,
+    publication,
+)
 
 from .models import Article
 
 
 @admin.register(Article)
 class ArticleAdmin(ContentAdmin):
-    list_display = ["title", "status", "published_at", "original_language", "languages"]
+    list_display = ["title", publication, "published_at", "original_language", "languages"]
     list_filter = [
-        "status",
+        PublicationFilter,
         "published_at",
         "original_language",
         "crime_areas",

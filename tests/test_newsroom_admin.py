@@ -1,0 +1,100 @@
+"""The admin as a newsroom sees it (issue 13): scheduled items are named "Scheduled" in the
+lists and the filters, and an image is described in every language its item is available in."""
+
+import datetime
+import io
+
+import pytest
+import time_machine
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import timezone
+from PIL import Image
+
+from news.models import Article
+
+from .factories import ArticleFactory
+
+NOW = datetime.datetime(2026, 6, 1, 12, 0, tzinfo=datetime.UTC)
+
+
+@pytest.fixture
+def three(db):
+    return {
+        "draft": ArticleFactory(title_en="A draft", status="draft", published_at=NOW),
+        "scheduled": ArticleFactory(
+            title_en="A scheduled one",
+            status="published",
+            published_at=NOW + datetime.timedelta(days=2),
+        ),
+        "public": ArticleFactory(
+            title_en="A public one",
+            status="published",
+            published_at=NOW - datetime.timedelta(days=2),
+        ),
+    }
+
+
+def changelist(client, **params):
+    return client.get(reverse("admin:news_article_changelist"), params).text
+
+
+@pytest.mark.django_db
+def test_scheduled_items_are_named_scheduled_until_their_time(admin_client, three):
+    with time_machine.travel(NOW, tick=False):
+        page = changelist(admin_client)
+        assert '<td class="field-publication">Scheduled</td>' in page
+        assert three["scheduled"].get_publication_display() == "Scheduled"
+        scheduled = changelist(admin_client, publication="scheduled")
+        assert "A scheduled one" in scheduled
+        assert "A public one" not in scheduled and "A draft" not in scheduled
+        public = changelist(admin_client, publication="public")
+        assert "A public one" in public and "A scheduled one" not in public
+        assert "A draft" in changelist(admin_client, publication="draft")
+    # Its time comes, with no save: it is published, in the list and in the filter.
+    with time_machine.travel(NOW + datetime.timedelta(days=3), tick=False):
+        assert '<td class="field-publication">Scheduled</td>' not in changelist(admin_client)
+        assert "A scheduled one" in changelist(admin_client, publication="public")
+        assert Article.objects.published().filter(pk=three["scheduled"].pk).exists()
+
+
+def png():
+    buffer = io.BytesIO()
+    Image.new("RGB", (640, 400), "navy").save(buffer, format="PNG")
+    return SimpleUploadedFile("photo.png", buffer.getvalue(), content_type="image/png")
+
+
+def bilingual(**changes):
+    return {
+        "title_en": "Operation in two languages",
+        "summary_en": "What happened.",
+        "title_fr": "Opération en deux langues",
+        "summary_fr": "Ce qui s'est passé.",
+        "slug": "operation-in-two-languages",
+        "original_language": "en",
+        "status": "draft",
+        "published_at_0": "2026-01-01",
+        "published_at_1": "10:00:00",
+        "image": png(),
+        "image_alt_en": "Officers at a screen",
+        **changes,
+    }
+
+
+@pytest.mark.django_db
+def test_an_image_needs_its_alt_text_in_every_language_of_the_item(
+    admin_client, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    response = admin_client.post(reverse("admin:news_article_add"), bilingual())
+    assert response.status_code == 200
+    assert "Describe the image in French too" in response.text
+    assert not Article.objects.exists()
+
+    response = admin_client.post(
+        reverse("admin:news_article_add"), bilingual(image_alt_fr="Des policiers devant un écran")
+    )
+    assert response.status_code == 302
+    article = Article.objects.get()
+    assert article.image_alt_fr == "Des policiers devant un écran"
+    assert timezone.is_aware(article.published_at)
