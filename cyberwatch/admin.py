@@ -17,11 +17,12 @@ from modeltranslation.admin import TabbedTranslationAdmin
 from modeltranslation.settings import AVAILABLE_LANGUAGES
 from modeltranslation.translator import translator
 from modeltranslation.utils import build_localized_fieldname
-from reversion.admin import VersionAdmin
+from reversion.models import Version
+from reversion_compare.admin import CompareVersionAdmin
 
 from .editing import stale_edit_error, stored_version
 from .languages import BLANK, available_in_q, has_original_language
-from .models import PreviousSlug, Profile
+from .models import AuditEntry, PreviousSlug, Profile
 from .publishing import Publishable
 from .roles import may, translated_languages
 
@@ -67,6 +68,7 @@ class ContentAdminForm(forms.ModelForm):
     from the title in the original language."""
 
     editing_user = None  # set by ContentAdmin.get_form: who fills the form in
+    publication_action = None  # an AuditEntry.Action when this save publishes or unpublishes
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -130,6 +132,13 @@ class ContentAdminForm(forms.ModelForm):
         publishing = status == published and (
             not was_published or moment != self.instance.published_at
         )
+        if publishing:
+            scheduled = moment is not None and moment > timezone.now()
+            self.publication_action = (
+                AuditEntry.Action.SCHEDULE if scheduled else AuditEntry.Action.PUBLISH
+            )
+        elif was_published and status != published:
+            self.publication_action = AuditEntry.Action.UNPUBLISH
         if publishing and not may(user, "publish", model):
             self.add_error(
                 "status" if not was_published else "published_at",
@@ -179,7 +188,7 @@ class MissingTranslationFilter(admin.SimpleListFilter):
         return queryset
 
 
-class ContentAdmin(VersionAdmin, TabbedTranslationAdmin):
+class ContentAdmin(CompareVersionAdmin, TabbedTranslationAdmin):
     """Base admin for translated content: every save is a revision; an item is named by the
     fallback rule (its `__str__`) in the list as everywhere else; search looks at the title
     field and `translated_search_fields` in every language, plus `search_fields`."""
@@ -258,11 +267,26 @@ class ContentAdmin(VersionAdmin, TabbedTranslationAdmin):
 
     def revision_view(self, request, object_id, version_id, extra_context=None):
         request._reverting = True
-        return super().revision_view(request, object_id, version_id, extra_context)
+        response = super().revision_view(request, object_id, version_id, extra_context)
+        if request.method == "POST" and response.status_code == 302:
+            item = self.model._default_manager.filter(pk=object_id).first()
+            if item is not None:
+                AuditEntry.record(
+                    AuditEntry.Action.ROLL_BACK, request.user, item, f"version {version_id}"
+                )
+        return response
 
     def recover_view(self, request, version_id, extra_context=None):
         request._reverting = True
-        return super().recover_view(request, version_id, extra_context)
+        response = super().recover_view(request, version_id, extra_context)
+        if request.method == "POST" and response.status_code == 302:
+            version = Version.objects.filter(pk=version_id).first()
+            item = version and self.model._default_manager.filter(pk=version.object_id).first()
+            if item is not None:
+                AuditEntry.record(
+                    AuditEntry.Action.RECOVER, request.user, item, f"version {version_id}"
+                )
+        return response
 
     def get_changeform_initial_data(self, request):
         initial = super().get_changeform_initial_data(request)
@@ -280,6 +304,10 @@ class ContentAdmin(VersionAdmin, TabbedTranslationAdmin):
             if not change:
                 obj.created_by = request.user
         super().save_model(request, obj, form, change)
+        action = getattr(form, "publication_action", None)
+        if action:
+            detail = f"{obj.published_at:%Y-%m-%d %H:%M %Z}" if hasattr(obj, "published_at") else ""
+            AuditEntry.record(action, request.user, obj, detail)
 
 
 class ProfileForm(forms.ModelForm):
@@ -345,3 +373,22 @@ class PublicationFilter(admin.SimpleListFilter):
 @admin.display(description=_("publication"), ordering="status")
 def publication(item):
     return item.get_publication_display()
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(admin.ModelAdmin):
+    """The audit log: read only, for everyone who may view it."""
+
+    list_display = ["created_at", "user", "action", "object_repr", "content_type", "detail"]
+    list_filter = ["action", "content_type", "created_at"]
+    search_fields = ["object_repr", "user__username"]
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

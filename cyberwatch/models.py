@@ -47,3 +47,48 @@ class Profile(models.Model):
     @property
     def language_codes(self):
         return [code for code in self.languages.split(",") if code]
+
+
+class AuditEntry(models.Model):
+    """Who published, scheduled, unpublished or rolled back which item, and when (SPEC §6).
+    Written by the admin (cyberwatch/admin.py) in the same transaction as the change."""
+
+    class Action(models.TextChoices):
+        PUBLISH = "publish", _("published")
+        SCHEDULE = "schedule", _("scheduled")
+        UNPUBLISH = "unpublish", _("unpublished")
+        ROLL_BACK = "roll back", _("rolled back")
+        RECOVER = "recover", _("recovered")
+
+    action = models.CharField(_("action"), max_length=20, choices=Action.choices)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("user"),
+    )
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
+    object_id = models.PositiveBigIntegerField()
+    object_repr = models.CharField(_("item"), max_length=300)
+    detail = models.CharField(_("detail"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit log")
+
+    def __str__(self):
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.user} {self.action} {self.object_repr}"
+
+    @classmethod
+    def record(cls, action, user, item, detail=""):
+        return cls.objects.create(
+            action=action,
+            user=user if user and user.is_authenticated else None,
+            content_type=ContentType.objects.get_for_model(item),
+            object_id=item.pk,
+            object_repr=str(item)[:300],
+            detail=detail[:300],
+        )

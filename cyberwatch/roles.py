@@ -4,7 +4,8 @@
 - Editor: adds and changes content, drafts; cannot publish, schedule, unpublish or delete.
 - Translator: changes existing items only, and only the fields of the languages in their
   newsroom profile; cannot add, delete, publish or unpublish.
-- Publisher: everything on content, publishing, scheduling and unpublishing included.
+- Publisher: everything on content, publishing, scheduling and unpublishing included; reads
+  the audit log.
 
 The admin enforces them in its forms (cyberwatch/admin.py) and through Django's permissions,
 whatever the page shows: a forged POST changes nothing.
@@ -48,6 +49,7 @@ ROLES = {
             for app, model in PUBLISHABLE
             for action in ("publish", "unpublish")
         ],
+        ("cyberwatch", "view_auditentry"),
     ],
 }
 
