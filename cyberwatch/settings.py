@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "django_filters",
     "reversion",
     "reversion_compare",
+    "django_prose_editor",
     "concurrency",
     "cyberwatch",
     "crimes",

@@ -98,3 +98,60 @@ def test_an_image_needs_its_alt_text_in_every_language_of_the_item(
     article = Article.objects.get()
     assert article.image_alt_fr == "Des policiers devant un écran"
     assert timezone.is_aware(article.published_at)
+
+
+@pytest.mark.django_db
+def test_every_body_is_edited_in_the_rich_text_editor_served_from_our_own_static(admin_client):
+    import html
+
+    article = ArticleFactory(
+        title_en="Seeded", summary_en="S.", body_en="<h2>Facts</h2><p>One <strong>two</strong></p>"
+    )
+    page = admin_client.get(reverse("admin:news_article_change", args=[article.pk])).text
+    for code in ("en", "fr", "es", "ar"):
+        assert f'name="body_{code}"' in page
+        textarea = page.split(f'name="body_{code}"')[1].split(">")[0]
+        assert "data-django-prose-editor-configurable" in textarea
+    # The editor loads the body as stored; its scripts come from this site, no CDN.
+    assert html.escape("<h2>Facts</h2><p>One <strong>two</strong></p>") in page
+    assert '<script src="/static/django_prose_editor/editor.js" type="module">' in page
+    assert "cdn" not in page.lower()
+
+
+@pytest.mark.django_db
+def test_a_hostile_paste_comes_out_clean(admin_client):
+    hostile = (
+        '<p onclick="steal()">Read <a href="javascript:alert(1)">this</a>'
+        '<script>alert(1)</script><img src=x onerror="alert(2)"></p>'
+        '<style>body{display:none}</style><iframe src="https://evil.example"></iframe>'
+        '<h2 style="color:red">Title</h2><p><a href="https://example.org">ok</a></p>'
+    )
+    response = admin_client.post(
+        reverse("admin:news_article_add"),
+        {
+            "title_en": "Pasted",
+            "summary_en": "S.",
+            "body_en": hostile,
+            "slug": "pasted",
+            "original_language": "en",
+            "status": "draft",
+            "published_at_0": "2026-01-01",
+            "published_at_1": "10:00:00",
+        },
+    )
+    assert response.status_code == 302
+    body = Article.objects.get(slug="pasted").body_en
+    for bad in (
+        "onclick",
+        "javascript:",
+        "<script",
+        "alert",
+        "<img",
+        "onerror",
+        "<style",
+        "<iframe",
+        "style=",
+    ):
+        assert bad not in body
+    assert "<h2>Title</h2>" in body
+    assert 'href="https://example.org"' in body and 'rel="noopener noreferrer"' in body
