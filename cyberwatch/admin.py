@@ -162,6 +162,12 @@ class ContentAdminForm(forms.ModelForm):
             )
         if was_published and status != published and not may(user, "unpublish", model):
             self.add_error("status", _("Only a publisher can unpublish this item."))
+        end = cleaned_data.get("unpublish_at", self.instance.unpublish_at)
+        if end != self.instance.unpublish_at:
+            if not may(user, "unpublish", model):
+                self.add_error("unpublish_at", _("Only a publisher can set when an item ends."))
+            elif end and status == published and not self.publication_action:
+                self.publication_action = AuditEntry.Action.UNPUBLISH
 
     def _check_alt_text(self, cleaned_data, written):
         """An image is described in every language the item is available in: a screen reader
@@ -337,7 +343,8 @@ class ContentAdmin(CompareVersionAdmin, TabbedTranslationAdmin):
         super().save_model(request, obj, form, change)
         action = getattr(form, "publication_action", None)
         if action:
-            detail = f"{obj.published_at:%Y-%m-%d %H:%M %Z}" if hasattr(obj, "published_at") else ""
+            moment = obj.unpublish_at if action == AuditEntry.Action.UNPUBLISH else obj.published_at
+            detail = f"{timezone.localtime(moment):%Y-%m-%d %H:%M %Z}" if moment else ""
             AuditEntry.record(action, request.user, obj, detail)
 
 
@@ -388,7 +395,12 @@ class PublicationFilter(admin.SimpleListFilter):
     parameter_name = "publication"
 
     def lookups(self, request, model_admin):
-        return [("draft", _("Draft")), ("scheduled", _("Scheduled")), ("public", _("Published"))]
+        return [
+            ("draft", _("Draft")),
+            ("scheduled", _("Scheduled")),
+            ("public", _("Published")),
+            ("ended", _("Ended")),
+        ]
 
     def queryset(self, request, queryset):
         now = timezone.now()
@@ -398,6 +410,8 @@ class PublicationFilter(admin.SimpleListFilter):
             return queryset.filter(status=Publishable.Status.PUBLISHED, published_at__gt=now)
         if self.value() == "public":
             return queryset.published(now)
+        if self.value() == "ended":
+            return queryset.filter(status=Publishable.Status.PUBLISHED, unpublish_at__lte=now)
         return queryset
 
 

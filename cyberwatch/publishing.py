@@ -1,16 +1,21 @@
 """What the public may see: `published()` is the one rule, used by every public surface."""
 
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
 class PublishedQuerySetMixin:
     def published(self, now=None):
-        """Public iff the status is published and `published_at` is not in the future."""
+        """Public iff the status is published, `published_at` has come and `unpublish_at`
+        (optional) has not. No job runs at either moment: the clock decides."""
+        now = now or timezone.now()
         return self.filter(
+            Q(unpublish_at__isnull=True) | Q(unpublish_at__gt=now),
             status=Publishable.Status.PUBLISHED,
-            published_at__lte=now or timezone.now(),
+            published_at__lte=now,
         )
 
     def drafts(self):
@@ -40,21 +45,51 @@ class Publishable(models.Model):
         db_index=True,
         help_text=_("Published items appear on the site from this moment on."),
     )
+    unpublish_at = models.DateTimeField(
+        _("unpublish at"),
+        null=True,
+        blank=True,
+        db_index=True,
+        help_text=_("Optional: the item leaves every public page at this moment."),
+    )
 
     class Meta:
         abstract = True
 
     @property
     def is_published(self):
-        return self.status == self.Status.PUBLISHED and self.published_at <= timezone.now()
+        now = timezone.now()
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at <= now
+            and not (self.unpublish_at and self.unpublish_at <= now)
+        )
 
     @property
     def is_scheduled(self):
         """Published, with a publication date still to come: public from that moment."""
         return self.status == self.Status.PUBLISHED and self.published_at > timezone.now()
 
+    @property
+    def has_ended(self):
+        """Published, and its `unpublish_at` has come: no longer public."""
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.unpublish_at is not None
+            and self.unpublish_at <= timezone.now()
+        )
+
     def get_publication_display(self):
-        """Draft, Scheduled or Published: what the admin's lists and filters show."""
+        """Draft, Scheduled, Published or Ended: what the admin's lists and filters show."""
         if self.is_scheduled:
             return _("Scheduled")
+        if self.has_ended:
+            return _("Ended")
         return self.get_status_display()
+
+    def clean(self):
+        super().clean()
+        if self.unpublish_at and self.published_at and self.unpublish_at <= self.published_at:
+            raise ValidationError(
+                {"unpublish_at": _("The end of publication must come after its start.")}
+            )

@@ -28,7 +28,7 @@ class ArticleAdmin(ContentAdmin):
     readonly_fields = ["created_at", "created_by", "updated_at", "updated_by"]
     fieldsets = [
         (_("Text"), {"fields": ["title", "slug", "original_language", "summary", "body"]}),
-        (_("Publication"), {"fields": ["status", "published_at"]}),
+        (_("Publication"), {"fields": ["status", "published_at", "unpublish_at"]}),
         (_("Topics"), {"fields": ["crime_areas", "initiatives"]}),
         (_("Image"), {"fields": ["image", "image_alt", "image_caption", "image_credit"]}),
         (_("History"), {"fields": ["created_at", "created_by", "updated_at", "updated_by"]}),

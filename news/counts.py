@@ -461,32 +461,42 @@ def archive_counts(filters, now, article_model, count_model):
             counts.add_group(period.year, number, by_language, tags_of(areas))
 
     # Counted from the articles: partial months (public ones only), and the articles of the
-    # stored periods that are still in the future (taken off: the rows count them already).
+    # stored periods that are not public now, still in the future or past their end
+    # (`unpublish_at`): taken off, as the rows count every published article.
     span = Q()
     for start, end in direct:
-        span |= Q(published_at__gte=start, published_at__lt=end, published_at__lte=now)
+        span |= Q(published_at__gte=start, published_at__lt=end)
     if stored:
-        span |= Q(published_at__gt=now, published_at__lt=horizon)
+        ended = Q(unpublish_at__lte=now, published_at__lt=horizon)
+        if filters.start:
+            ended &= Q(published_at__gte=filters.start)
+        span |= Q(published_at__gt=now, published_at__lt=horizon) | ended
     if span:
         articles = filters.articles(article_model._base_manager.filter(span, status="published"))
         # One query: each article's crime areas come in its row.
         rows = articles.annotate(
             counted_areas=tag_pks(article_model.crime_areas.through, "crimearea_id")
         ).values_list(
-            "published_at", *(f"available_{code}" for code in LANGUAGE_COLUMNS), "counted_areas"
+            "published_at",
+            *(f"available_{code}" for code in LANGUAGE_COLUMNS),
+            "counted_areas",
+            "unpublish_at",
         )
-        for published_at, *languages, areas in rows:
-            if published_at > now:
-                if not _stored(published_at, year_range, months):
+        for published_at, *languages, areas, unpublish_at in rows:
+            public = published_at <= now and (unpublish_at is None or unpublish_at > now)
+            if any(start <= published_at < end for start, end in direct):
+                if not public:
                     continue
+                sign = 1
+            elif _stored(published_at, year_range, months) and not public:
                 sign = -1
             else:
-                sign = 1
+                continue
             counts.add(published_at, languages, tags_of(areas), sign)
             month = month_start(published_at)
             key = month.replace(month=1) if _in_years(month, year_range) else month
             if key not in slices:
-                if sign < 0:  # never: a future row lies in a stored period, which has a slice
+                if sign < 0:  # never: a row taken off lies in a stored period, which has a slice
                     continue
                 slices[key] = Slice(aware(month), aware(next_month(month)), 0, "")
             slices[key].count += sign
@@ -532,14 +542,20 @@ def month_slices(year_slice, filters, now, count_model, article_model):
             .order_by()
         )
     )
+    # Taken off: the year's articles not public now (in the future, or past their end).
+    not_public = Q(unpublish_at__lte=now)
     if year_slice.end > now:
-        future = filters.articles(
-            article_model._base_manager.filter(
-                status="published", published_at__gt=now, published_at__lt=year_slice.end
-            )
-        ).values_list("published_at", flat=True)
-        for moment in future:
-            counter[month_start(moment)] -= 1
+        not_public |= Q(published_at__gt=now)
+    hidden = filters.articles(
+        article_model._base_manager.filter(
+            not_public,
+            status="published",
+            published_at__gte=year_slice.start,
+            published_at__lt=year_slice.end,
+        )
+    ).values_list("published_at", flat=True)
+    for moment in hidden:
+        counter[month_start(moment)] -= 1
     return [
         Slice(aware(month), aware(next_month(month)), number, MONTH)
         for month, number in sorted(counter.items(), reverse=True)
