@@ -1,0 +1,97 @@
+"""The admin index as a newsroom dashboard (issue 13): for the person signed in, their drafts,
+what is scheduled next, what was published last, and the items missing a translation in their
+languages, each linking to the admin's list or change page. A handful of small queries."""
+
+from django.apps import apps
+from django.conf import settings
+from django.db.models import Count, Q
+from django.urls import reverse
+from django.utils import timezone
+
+from .languages import available_in_q
+from .publishing import Publishable
+from .roles import CONTENT, PUBLISHABLE, translated_languages
+
+LISTED = 8
+
+
+def _change_url(item):
+    meta = item._meta
+    return reverse(f"admin:{meta.app_label}_{meta.model_name}_change", args=[item.pk])
+
+
+def _entries(items):
+    return [
+        {
+            "label": str(item),
+            "kind": item._meta.verbose_name,
+            "url": _change_url(item),
+            "published_at": getattr(item, "published_at", None),
+        }
+        for item in items
+    ]
+
+
+def _merged(querysets, key, reverse_order):
+    rows = [item for queryset in querysets for item in queryset[:LISTED]]
+    return sorted(rows, key=key, reverse=reverse_order)[:LISTED]
+
+
+def dashboard(user):
+    now = timezone.now()
+    publishable = [apps.get_model(app, model) for app, model in PUBLISHABLE]
+    visible = [model for model in publishable if user.has_perm(_perm(model, "view"))]
+    drafts = [
+        model.objects.filter(status=Publishable.Status.DRAFT, **_own(model, user)).order_by(
+            "-published_at"
+        )
+        for model in visible
+    ]
+    scheduled = [
+        model.objects.filter(status=Publishable.Status.PUBLISHED, published_at__gt=now).order_by(
+            "published_at"
+        )
+        for model in visible
+    ]
+    latest = [model.objects.published(now).order_by("-published_at") for model in visible]
+    languages = translated_languages(user) or [code for code, _name in settings.LANGUAGES]
+    missing = []
+    for app, model_name in CONTENT:
+        model = apps.get_model(app, model_name)
+        if not user.has_perm(_perm(model, "view")):
+            continue
+        changelist = reverse(f"admin:{app}_{model_name}_changelist")
+        counts = model.objects.aggregate(
+            **{code: _count_missing(model, code) for code in languages}
+        )
+        missing.append(
+            {
+                "kind": model._meta.verbose_name_plural,
+                "languages": [
+                    {"code": code, "count": counts[code], "url": f"{changelist}?missing={code}"}
+                    for code in languages
+                ],
+            }
+        )
+    return {
+        "drafts": _entries(_merged(drafts, lambda item: item.published_at, True)),
+        "scheduled": _entries(_merged(scheduled, lambda item: item.published_at, False)),
+        "latest": _entries(_merged(latest, lambda item: item.published_at, True)),
+        "languages": [(code, name) for code, name in settings.LANGUAGES if code in languages],
+        "missing": missing,
+    }
+
+
+def _perm(model, action):
+    return f"{model._meta.app_label}.{action}_{model._meta.model_name}"
+
+
+def _own(model, user):
+    """An article's drafts are its author's; advice records no author: all its drafts."""
+    if any(field.name == "created_by" for field in model._meta.fields):
+        return {"created_by": user}
+    return {}
+
+
+def _count_missing(model, code):
+    return Count("pk", filter=~Q(available_in_q(model, code)))

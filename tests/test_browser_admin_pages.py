@@ -1,0 +1,79 @@
+"""axe-core finds no violation on the admin pages of our own (issue 13): the dashboard and the
+compare view of two versions (Debian's Chromium through Playwright)."""
+
+import os
+import re
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.test import Client
+from reversion.models import Version
+
+from news.models import Article
+
+from .factories import ArticleFactory
+from .test_browser import browser  # noqa: F401  (the module's Chromium, fixture)
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+pytestmark = pytest.mark.browser
+PASSWORD = "a long passphrase"
+
+
+def two_versions(article):
+    client = Client()
+    client.force_login(get_user_model().objects.get(username="anna"))
+    url = f"/admin/news/article/{article.pk}/change/"
+    for title in ("Réseau démantelé", "Réseau de zombies démantelé"):
+        version = re.search(r'name="version" value="([^"]*)"', client.get(url).text).group(1)
+        article.refresh_from_db()
+        response = client.post(
+            url,
+            {
+                "title_en": article.title_en,
+                "summary_en": article.summary_en,
+                "title_fr": title,
+                "summary_fr": "Résumé.",
+                "slug": article.slug,
+                "original_language": "en",
+                "status": article.status,
+                "published_at_0": article.published_at.strftime("%Y-%m-%d"),
+                "published_at_1": article.published_at.strftime("%H:%M:%S"),
+                "version": version,
+            },
+        )
+        assert response.status_code == 302
+    return sorted(Version.objects.get_for_object(article), key=lambda v: v.pk)[-2:]
+
+
+def test_dashboard_and_compare_view_have_no_accessibility_violations(
+    browser,  # noqa: F811
+    live_server,
+    transactional_db,
+):
+    from axe_playwright_python.sync_playwright import Axe
+
+    get_user_model().objects.create_superuser("anna", "anna@example.org", PASSWORD)
+    article = ArticleFactory(title_en="Botnet dismantled", summary_en="What happened.")
+    ArticleFactory(title_en="A draft", status="draft")
+    first, second = two_versions(article)
+
+    page = browser.new_context().new_page()
+    page.goto(f"{live_server.url}/admin/login/")
+    page.fill("#id_username", "anna")
+    page.fill("#id_password", PASSWORD)
+    page.click("input[type=submit]")
+    page.wait_for_url(f"{live_server.url}/admin/")
+    axe = Axe()
+    urls = [
+        "/admin/",
+        f"/admin/news/article/{article.pk}/history/compare/"
+        f"?version_id1={first.pk}&version_id2={second.pk}",
+    ]
+    for url in urls:
+        response = page.goto(live_server.url + url)
+        assert response.status == 200, url
+        results = axe.run(page)
+        assert results.violations_count == 0, (url, results.generate_report())
+    assert Article.objects.count() == 2
+    page.context.close()
