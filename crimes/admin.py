@@ -1,7 +1,13 @@
 from django.contrib import admin
 from modeltranslation.admin import TranslationTabularInline
 
-from cyberwatch.admin import ContentAdmin, MissingTranslationFilter, PublicationFilter, publication
+from cyberwatch.admin import (
+    ContentAdmin,
+    MissingTranslationFilter,
+    OutdatedTranslationFilter,
+    PublicationFilter,
+    publication,
+)
 
 from .models import Advice, CrimeArea, CrimeExample, OverviewSection
 
@@ -10,7 +16,7 @@ from .models import Advice, CrimeArea, CrimeExample, OverviewSection
 class OverviewSectionAdmin(ContentAdmin):
     list_display = ["heading", "key", "ordering", "languages"]
     list_editable = ["ordering"]
-    list_filter = [MissingTranslationFilter]
+    list_filter = [MissingTranslationFilter, OutdatedTranslationFilter]
     translated_search_fields = ("body",)
     search_fields = ["key"]
 
@@ -25,7 +31,7 @@ class CrimeExampleInline(TranslationTabularInline):
 class CrimeAreaAdmin(ContentAdmin):
     list_display = ["name", "slug", "ordering", "languages"]
     list_editable = ["ordering"]
-    list_filter = [MissingTranslationFilter]
+    list_filter = [MissingTranslationFilter, OutdatedTranslationFilter]
     search_fields = ["slug"]
     prepopulated_fields = {"slug": ["name_en"]}
     inlines = [CrimeExampleInline]
@@ -34,7 +40,13 @@ class CrimeAreaAdmin(ContentAdmin):
 @admin.register(Advice)
 class AdviceAdmin(ContentAdmin):
     list_display = ["title", publication, "published_at", "languages"]
-    list_filter = [PublicationFilter, "published_at", "crime_areas", MissingTranslationFilter]
+    list_filter = [
+        PublicationFilter,
+        "published_at",
+        "crime_areas",
+        MissingTranslationFilter,
+        OutdatedTranslationFilter,
+    ]
     search_fields = ["slug"]
     date_hierarchy = "published_at"
     prepopulated_fields = {"slug": ["title_en"]}

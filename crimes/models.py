@@ -15,13 +15,14 @@ from cyberwatch.publishing import (
 )
 from cyberwatch.sanitising import SanitisedRichTextMixin
 from cyberwatch.slugs import KeepsPreviousSlugs
+from cyberwatch.translations import TracksTranslations
 
 
 class OverviewSectionQuerySet(AlwaysPublishedQuerySetMixin, TranslatedQuerySet):
     pass
 
 
-class OverviewSection(Versioned, SanitisedRichTextMixin, TranslatedContent):
+class OverviewSection(Versioned, TracksTranslations, SanitisedRichTextMixin, TranslatedContent):
     """The editable introduction to cybercrime shown on the home page, in ordered sections."""
 
     key = models.SlugField(_("key"), max_length=50, unique=True)
@@ -63,7 +64,12 @@ class CrimeAreaQuerySet(AlwaysPublishedQuerySetMixin, TranslatedQuerySet):
 
 
 class CrimeArea(
-    Versioned, KeepsPreviousSlugs, SanitisedRichTextMixin, WithImage, TranslatedContent
+    Versioned,
+    TracksTranslations,
+    KeepsPreviousSlugs,
+    SanitisedRichTextMixin,
+    WithImage,
+    TranslatedContent,
 ):
     name = models.CharField(_("name"), max_length=200)
     slug = models.SlugField(_("slug"), max_length=100, unique=True)
@@ -110,7 +116,14 @@ class AdviceQuerySet(PublishedQuerySetMixin, TranslatedQuerySet):
     pass
 
 
-class Advice(Versioned, KeepsPreviousSlugs, SanitisedRichTextMixin, Publishable, TranslatedContent):
+class Advice(
+    Versioned,
+    TracksTranslations,
+    KeepsPreviousSlugs,
+    SanitisedRichTextMixin,
+    Publishable,
+    TranslatedContent,
+):
     """Safety advice for the public (the Heartbleed bug, staying safe online)."""
 
     title = models.CharField(_("title"), max_length=300)

@@ -26,6 +26,7 @@ from .languages import BLANK, available_in_q, has_original_language
 from .models import AuditEntry, PreviousSlug, Profile
 from .publishing import Publishable
 from .roles import may, translated_languages
+from .translations import contains
 
 # What editors may write in a body: paragraphs, h2–h3, lists, links, bold, italic and quotes.
 RICH_TEXT_EDITOR = {
@@ -76,6 +77,14 @@ def unique_slug(model, text, exclude_pk=None):
     while slug in taken:
         slug, number = f"{base}-{number}", number + 1
     return slug
+
+
+def same_moment(one, other):
+    """Equal to the second: the form's date-time fields carry no microseconds, and a stored
+    moment may (items made in code), which would read as a change nobody made."""
+    if one is None or other is None:
+        return one is other
+    return one.replace(microsecond=0) == other.replace(microsecond=0)
 
 
 class ContentAdminForm(forms.ModelForm):
@@ -146,7 +155,7 @@ class ContentAdminForm(forms.ModelForm):
         status = cleaned_data["status"]
         moment = cleaned_data.get("published_at", self.instance.published_at)
         publishing = status == published and (
-            not was_published or moment != self.instance.published_at
+            not was_published or not same_moment(moment, self.instance.published_at)
         )
         if publishing:
             scheduled = moment is not None and moment > timezone.now()
@@ -163,7 +172,7 @@ class ContentAdminForm(forms.ModelForm):
         if was_published and status != published and not may(user, "unpublish", model):
             self.add_error("status", _("Only a publisher can unpublish this item."))
         end = cleaned_data.get("unpublish_at", self.instance.unpublish_at)
-        if end != self.instance.unpublish_at:
+        if not same_moment(end, self.instance.unpublish_at):
             if not may(user, "unpublish", model):
                 self.add_error("unpublish_at", _("Only a publisher can set when an item ends."))
             elif end and status == published and not self.publication_action:
@@ -207,6 +216,21 @@ class MissingTranslationFilter(admin.SimpleListFilter):
     def queryset(self, request, queryset):
         if self.value() in dict(settings.LANGUAGES):
             return queryset.exclude(available_in_q(queryset.model, self.value()))
+        return queryset
+
+
+class OutdatedTranslationFilter(admin.SimpleListFilter):
+    """Items whose translation into a language is older than their original's last change."""
+
+    title = _("outdated translation in")
+    parameter_name = "outdated"
+
+    def lookups(self, request, model_admin):
+        return [(code, name) for code, name in settings.LANGUAGES]
+
+    def queryset(self, request, queryset):
+        if self.value() in dict(settings.LANGUAGES):
+            return queryset.filter(outdated_languages__contains=contains(self.value()))
         return queryset
 
 
@@ -336,6 +360,9 @@ class ContentAdmin(CompareVersionAdmin, TabbedTranslationAdmin):
         return " ".join(code.upper() for code in obj.available_languages) or "—"
 
     def save_model(self, request, obj, form, change):
+        languages = translated_languages(request.user)
+        if change and languages:
+            obj.mark_translated(languages)  # a translator of them saved it: up to date again
         if hasattr(obj, "updated_by_id"):
             obj.updated_by = request.user
             if not change:

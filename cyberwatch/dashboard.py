@@ -11,6 +11,7 @@ from django.utils import timezone
 from .languages import available_in_q
 from .publishing import Publishable
 from .roles import CONTENT, PUBLISHABLE, translated_languages
+from .translations import contains
 
 LISTED = 8
 
@@ -55,30 +56,51 @@ def dashboard(user):
     ]
     latest = [model.objects.published(now).order_by("-published_at") for model in visible]
     languages = translated_languages(user) or [code for code, _name in settings.LANGUAGES]
-    missing = []
+    return {
+        "drafts": _entries(_merged(drafts, lambda item: item.published_at, True)),
+        "scheduled": _entries(_merged(scheduled, lambda item: item.published_at, False)),
+        "latest": _entries(_merged(latest, lambda item: item.published_at, True)),
+        **translation_status(user, languages),
+    }
+
+
+def translation_status(user, languages=None):
+    """Per kind of content and per language, the items missing a translation and those whose
+    translation is outdated, each count with the admin list filtered on it (one query a kind)."""
+    languages = languages or [code for code, _name in settings.LANGUAGES]
+    rows = []
     for app, model_name in CONTENT:
         model = apps.get_model(app, model_name)
         if not user.has_perm(_perm(model, "view")):
             continue
         changelist = reverse(f"admin:{app}_{model_name}_changelist")
         counts = model.objects.aggregate(
-            **{code: _count_missing(model, code) for code in languages}
+            **{f"missing_{code}": _count_missing(model, code) for code in languages},
+            **{
+                f"outdated_{code}": Count(
+                    "pk", filter=Q(outdated_languages__contains=contains(code))
+                )
+                for code in languages
+            },
         )
-        missing.append(
+        rows.append(
             {
                 "kind": model._meta.verbose_name_plural,
                 "languages": [
-                    {"code": code, "count": counts[code], "url": f"{changelist}?missing={code}"}
+                    {
+                        "code": code,
+                        "count": counts[f"missing_{code}"],
+                        "url": f"{changelist}?missing={code}",
+                        "outdated": counts[f"outdated_{code}"],
+                        "outdated_url": f"{changelist}?outdated={code}",
+                    }
                     for code in languages
                 ],
             }
         )
     return {
-        "drafts": _entries(_merged(drafts, lambda item: item.published_at, True)),
-        "scheduled": _entries(_merged(scheduled, lambda item: item.published_at, False)),
-        "latest": _entries(_merged(latest, lambda item: item.published_at, True)),
         "languages": [(code, name) for code, name in settings.LANGUAGES if code in languages],
-        "missing": missing,
+        "missing": rows,
     }
 
 

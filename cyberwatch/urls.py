@@ -15,6 +15,11 @@ handler500 = "cyberwatch.outage.server_error"
 handler404 = "cyberwatch.views.page_not_found"
 
 urlpatterns = [
+    path(
+        "admin/translations/",
+        admin.site.admin_view(views.translation_status),
+        name="translation_status",
+    ),
     path("admin/", admin.site.urls),
 ]
 

@@ -1,11 +1,16 @@
 """Site-wide views: the home page."""
 
+from django.contrib import admin
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext
 from django.views import defaults
 from django.views.generic import TemplateView
 
 from crimes.models import Advice, CrimeArea, OverviewSection
 from initiatives.models import Initiative
 from news.models import Article
+
+from . import dashboard
 
 LATEST_NEWS_ON_HOME = 6
 
@@ -30,3 +35,14 @@ class HomeView(TemplateView):
 def page_not_found(request, exception):
     """The 404 page, in the public site's layout (templates/jinja2/404.jinja)."""
     return defaults.page_not_found(request, exception, template_name="404.jinja")
+
+
+def translation_status(request):
+    """The translation status page of the admin (`/admin/translations/`): per language and
+    kind of content, the missing and outdated counts, linking to the filtered lists."""
+    context = {
+        **admin.site.each_context(request),
+        "title": gettext("Translation status"),
+        **dashboard.translation_status(request.user),
+    }
+    return TemplateResponse(request, "admin/translation_status.html", context)

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from cyberwatch.admin import ContentAdmin, MissingTranslationFilter
+from cyberwatch.admin import ContentAdmin, MissingTranslationFilter, OutdatedTranslationFilter
 
 from .models import Initiative
 
@@ -9,7 +9,7 @@ from .models import Initiative
 class InitiativeAdmin(ContentAdmin):
     list_display = ["name", "acronym", "parent", "status", "opened_on", "ordering", "languages"]
     list_editable = ["ordering"]
-    list_filter = ["status", "parent", MissingTranslationFilter]
+    list_filter = ["status", "parent", MissingTranslationFilter, OutdatedTranslationFilter]
     list_select_related = ["parent"]
     search_fields = ["acronym", "slug"]
     date_hierarchy = "opened_on"

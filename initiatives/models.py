@@ -10,6 +10,7 @@ from cyberwatch.links import slug_url
 from cyberwatch.publishing import AlwaysPublishedQuerySetMixin
 from cyberwatch.sanitising import SanitisedRichTextMixin
 from cyberwatch.slugs import KeepsPreviousSlugs
+from cyberwatch.translations import TracksTranslations
 
 
 class InitiativeQuerySet(AlwaysPublishedQuerySetMixin, TranslatedQuerySet):
@@ -29,7 +30,12 @@ class InitiativeQuerySet(AlwaysPublishedQuerySetMixin, TranslatedQuerySet):
 
 
 class Initiative(
-    Versioned, KeepsPreviousSlugs, SanitisedRichTextMixin, WithImage, TranslatedContent
+    Versioned,
+    TracksTranslations,
+    KeepsPreviousSlugs,
+    SanitisedRichTextMixin,
+    WithImage,
+    TranslatedContent,
 ):
     """A programme or facility of the directorate; may be part of a parent initiative
     (the Digital Crime Centre is part of the Global Complex for Innovation)."""

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from cyberwatch.admin import (
     ContentAdmin,
     MissingTranslationFilter,
+    OutdatedTranslationFilter,
     PublicationFilter,
     publication,
 )
@@ -21,6 +22,7 @@ class ArticleAdmin(ContentAdmin):
         "crime_areas",
         "initiatives",
         MissingTranslationFilter,
+        OutdatedTranslationFilter,
     ]
     search_fields = ["slug"]
     date_hierarchy = "published_at"

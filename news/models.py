@@ -22,6 +22,7 @@ from cyberwatch.publishing import Publishable, PublishedQuerySetMixin
 from cyberwatch.sanitising import SanitisedRichTextMixin
 from cyberwatch.search import search_document_field
 from cyberwatch.slugs import KeepsPreviousSlugs
+from cyberwatch.translations import TracksTranslations
 
 from .counts import LANGUAGE_COLUMNS, MONTH, YEAR, Recount, tag_pks, with_any_crime_area
 
@@ -112,6 +113,7 @@ class ArticleQuerySet(PublishedQuerySetMixin, TranslatedQuerySet):
 
 class Article(
     Versioned,
+    TracksTranslations,
     KeepsPreviousSlugs,
     SanitisedRichTextMixin,
     WithImage,

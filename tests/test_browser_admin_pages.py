@@ -1,5 +1,6 @@
-"""axe-core finds no violation on the admin pages of our own (issue 13): the dashboard and the
-compare view of two versions (Debian's Chromium through Playwright)."""
+"""axe-core finds no violation on the admin pages of our own (issue 13): the dashboard, the
+translation status page and the compare view of two versions (Debian's Chromium through
+Playwright)."""
 
 import os
 import re
@@ -67,6 +68,7 @@ def test_dashboard_and_compare_view_have_no_accessibility_violations(
     axe = Axe()
     urls = [
         "/admin/",
+        "/admin/translations/",
         f"/admin/news/article/{article.pk}/history/compare/"
         f"?version_id1={first.pk}&version_id2={second.pk}",
     ]

@@ -10,6 +10,7 @@ from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from cyberwatch.models import Profile
 from cyberwatch.roles import EDITOR, PUBLISHER, TRANSLATOR
@@ -45,8 +46,8 @@ def form_of(client, article, **changes):
         "slug": article.slug,
         "original_language": article.original_language,
         "status": article.status,
-        "published_at_0": article.published_at.strftime("%Y-%m-%d"),
-        "published_at_1": article.published_at.strftime("%H:%M:%S"),
+        "published_at_0": timezone.localtime(article.published_at).strftime("%Y-%m-%d"),
+        "published_at_1": timezone.localtime(article.published_at).strftime("%H:%M:%S"),
         "version": version,
     }
     data.update(changes)
@@ -207,3 +208,19 @@ def test_a_translator_sees_only_their_languages_as_editable(draft):
     assert re.search(r'<input[^>]*name="title_ar"(?![^>]*disabled)[^>]*>', page)
     assert re.search(r'<input[^>]*name="title_en"[^>]*disabled', page)
     assert re.search(r'<input[^>]*name="slug"[^>]*disabled', page)
+
+
+@pytest.mark.django_db
+def test_a_stored_moment_with_microseconds_is_not_read_as_a_reschedule(live):
+    """Items made in code carry microseconds; the form's date-time fields do not."""
+    import datetime
+
+    Article.objects.filter(pk=live.pk).update(
+        published_at=datetime.datetime(2026, 1, 5, 10, 0, 0, 123456, tzinfo=datetime.UTC)
+    )
+    live.refresh_from_db()
+    client = person(EDITOR)
+    response = client.post(change_url(live), form_of(client, live, title_en="Live, edited"))
+    assert response.status_code == 302
+    live.refresh_from_db()
+    assert live.title_en == "Live, edited"
