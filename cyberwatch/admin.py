@@ -10,7 +10,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
-from django.utils.text import slugify
+from django.utils.html import format_html, strip_tags
+from django.utils.text import Truncator, slugify
 from django.utils.translation import get_language, get_language_info
 from django.utils.translation import gettext_lazy as _
 from django_prose_editor.widgets import AdminProseEditorWidget
@@ -22,7 +23,7 @@ from reversion.models import Version
 from reversion_compare.admin import CompareVersionAdmin
 
 from .editing import stale_edit_error, stored_version
-from .languages import BLANK, available_in_q, has_original_language
+from .languages import BLANK, available_in_q, has_original_language, text_direction
 from .models import AuditEntry, PreviousSlug, Profile
 from .publishing import Publishable
 from .roles import may, translated_languages
@@ -100,6 +101,7 @@ class ContentAdminForm(forms.ModelForm):
         if "slug" in self.fields:
             self.fields["slug"].required = False
             self.fields["slug"].help_text = _("Left empty, it is made from the title.")
+        self._show_original_beside_translations()
         languages = translated_languages(self.editing_user) if self.editing_user else None
         if languages is not None:
             # A translator changes the fields of their languages only; every other field keeps
@@ -142,6 +144,30 @@ class ContentAdminForm(forms.ModelForm):
             title = written.shown_in(written.original_language).label
             cleaned_data["slug"] = unique_slug(self._meta.model, title, self.instance.pk)
         return cleaned_data
+
+    def _show_original_beside_translations(self):
+        """In every other language's tab, each translated field shows the original language's
+        text under it, read only: what a translator translates from."""
+        item = self.instance
+        if item.pk is None:
+            return
+        original = item.original_language
+        original_name = get_language_info(original)["name_translated"]
+        for field in item.translated_fields():
+            text = strip_tags(getattr(item, build_localized_fieldname(field, original), "") or "")
+            if not text.strip(BLANK):
+                continue
+            for code in AVAILABLE_LANGUAGES:
+                name = build_localized_fieldname(field, code)
+                if code == original or name not in self.fields:
+                    continue
+                self.fields[name].help_text = format_html(
+                    '{} <span lang="{}" dir="{}">{}</span>',
+                    _("Original (%(language)s):") % {"language": original_name},
+                    original,
+                    text_direction(original),
+                    Truncator(text).chars(400),
+                )
 
     def _check_publication(self, cleaned_data):
         """Only those allowed publish, schedule or reschedule (publish permission) and

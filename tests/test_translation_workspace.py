@@ -119,3 +119,15 @@ def test_the_status_page_counts_missing_and_outdated_per_language_and_kind(
     # Staff only.
     assert client.get("/admin/translations/").status_code == 302
     assert Article.objects.count() == 2
+
+
+@pytest.mark.django_db
+def test_each_translated_field_shows_the_original_text_beside_it(translated):
+    translated.body_en = "<p>The <strong>full</strong> story.</p>"
+    translated.save()
+    client = translator("ar")
+    page = client.get(reverse("admin:news_article_change", args=[translated.pk])).text
+    beside = 'Original (English): <span lang="en" dir="ltr">{}</span>'
+    # Under the Arabic title and body (and the other languages'), not under the English ones.
+    assert page.count(beside.format("Botnet dismantled")) == 3
+    assert page.count(beside.format("The full story.")) == 3
