@@ -12,6 +12,7 @@ from cyberwatch.publishing import (
     AlwaysPublishedQuerySetMixin,
     Publishable,
     PublishedQuerySetMixin,
+    ends_index,
 )
 from cyberwatch.sanitising import SanitisedRichTextMixin
 from cyberwatch.slugs import KeepsPreviousSlugs
@@ -140,6 +141,7 @@ class Advice(
 
     class Meta:
         ordering = ["-published_at", "pk"]
+        indexes = [ends_index("advice_ends_idx")]
         verbose_name = _("advice")
         verbose_name_plural = _("advice")
         permissions = [

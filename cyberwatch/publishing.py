@@ -31,6 +31,13 @@ class AlwaysPublishedQuerySetMixin:
         return self.all()
 
 
+def ends_index(name):
+    """An index of the items that have an end (`unpublish_at`), for counting those that ended.
+    Partial: a full one tempted SQLite to walk it for `unpublish_at IS NULL OR …` on every
+    list, and sort the whole archive, instead of reading the publication order's index."""
+    return models.Index(fields=["unpublish_at"], condition=Q(unpublish_at__isnull=False), name=name)
+
+
 class Publishable(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
@@ -49,7 +56,6 @@ class Publishable(models.Model):
         _("unpublish at"),
         null=True,
         blank=True,
-        db_index=True,
         help_text=_("Optional: the item leaves every public page at this moment."),
     )
 

@@ -463,26 +463,40 @@ def archive_counts(filters, now, article_model, count_model):
     # Counted from the articles: partial months (public ones only), and the articles of the
     # stored periods that are not public now, still in the future or past their end
     # (`unpublish_at`): taken off, as the rows count every published article.
-    span = Q()
+    dated = Q()
     for start, end in direct:
-        span |= Q(published_at__gte=start, published_at__lt=end)
+        dated |= Q(published_at__gte=start, published_at__lt=end)
     if stored:
-        ended = Q(unpublish_at__lte=now, published_at__lt=horizon)
-        if filters.start:
-            ended &= Q(published_at__gte=filters.start)
-        span |= Q(published_at__gt=now, published_at__lt=horizon) | ended
-    if span:
-        articles = filters.articles(article_model._base_manager.filter(span, status="published"))
-        # One query: each article's crime areas come in its row.
-        rows = articles.annotate(
-            counted_areas=tag_pks(article_model.crime_areas.through, "crimearea_id")
-        ).values_list(
-            "published_at",
-            *(f"available_{code}" for code in LANGUAGE_COLUMNS),
-            "counted_areas",
-            "unpublish_at",
-        )
-        for published_at, *languages, areas, unpublish_at in rows:
+        dated |= Q(published_at__gt=now, published_at__lt=horizon)
+    # One query: the dated stretches and the ended articles are a UNION, each side on its own
+    # index (the publication order; the partial index of ends, whose side checks the status
+    # here, or SQLite would rather walk every published article by status). Each article's
+    # crime areas come in its row.
+    parts = []
+    if dated:
+        parts.append(dated & Q(status="published"))
+    if stored:
+        parts.append(Q(unpublish_at__lte=now))
+    if parts:
+        base = filters.articles(article_model._base_manager.all())
+        queries = [
+            base.filter(part)
+            .order_by()
+            .annotate(counted_areas=tag_pks(article_model.crime_areas.through, "crimearea_id"))
+            .values_list(
+                "pk",
+                "status",
+                "published_at",
+                *(f"available_{code}" for code in LANGUAGE_COLUMNS),
+                "counted_areas",
+                "unpublish_at",
+            )
+            for part in parts
+        ]
+        rows = queries[0].union(*queries[1:]) if len(queries) > 1 else queries[0]
+        for _pk, status, published_at, *languages, areas, unpublish_at in rows:
+            if status != "published":
+                continue
             public = published_at <= now and (unpublish_at is None or unpublish_at > now)
             if any(start <= published_at < end for start, end in direct):
                 if not public:
@@ -542,20 +556,17 @@ def month_slices(year_slice, filters, now, count_model, article_model):
             .order_by()
         )
     )
-    # Taken off: the year's articles not public now (in the future, or past their end).
-    not_public = Q(unpublish_at__lte=now)
+    # Taken off: the year's articles not public now, in the future or past their end (a UNION,
+    # each side on its own index, as in archive_counts).
+    base = filters.articles(article_model._base_manager.all()).order_by()
+    columns = ("pk", "status", "published_at")
+    hidden = base.filter(unpublish_at__lte=now).values_list(*columns)
     if year_slice.end > now:
-        not_public |= Q(published_at__gt=now)
-    hidden = filters.articles(
-        article_model._base_manager.filter(
-            not_public,
-            status="published",
-            published_at__gte=year_slice.start,
-            published_at__lt=year_slice.end,
-        )
-    ).values_list("published_at", flat=True)
-    for moment in hidden:
-        counter[month_start(moment)] -= 1
+        future = base.filter(status="published", published_at__gt=now)
+        hidden = hidden.union(future.values_list(*columns))
+    for _pk, status, moment in hidden:
+        if status == "published" and year_slice.start <= moment < year_slice.end:
+            counter[month_start(moment)] -= 1
     return [
         Slice(aware(month), aware(next_month(month)), number, MONTH)
         for month, number in sorted(counter.items(), reverse=True)

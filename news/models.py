@@ -18,7 +18,7 @@ from cyberwatch.languages import (
     display_language_field,
 )
 from cyberwatch.links import slug_url
-from cyberwatch.publishing import Publishable, PublishedQuerySetMixin
+from cyberwatch.publishing import Publishable, PublishedQuerySetMixin, ends_index
 from cyberwatch.sanitising import SanitisedRichTextMixin
 from cyberwatch.search import search_document_field
 from cyberwatch.slugs import KeepsPreviousSlugs
@@ -184,7 +184,10 @@ class Article(
         ordering = ["-published_at", "-pk"]
         # The list's order, tie-break included: page 1 is the first 20 entries of this index.
         indexes = [
-            models.Index(fields=["status", "-published_at", "-id"], name="article_public_order_idx")
+            models.Index(
+                fields=["status", "-published_at", "-id"], name="article_public_order_idx"
+            ),
+            ends_index("article_ends_idx"),
         ]
         verbose_name = _("article")
         verbose_name_plural = _("articles")
