@@ -24,7 +24,7 @@ from cyberwatch.search import search_document_field
 from cyberwatch.slugs import KeepsPreviousSlugs
 from cyberwatch.translations import TracksTranslations
 
-from .counts import LANGUAGE_COLUMNS, MONTH, YEAR, Recount, tag_pks, with_any_crime_area
+from .counts import LANGUAGE_COLUMNS, MONTH, YEAR, Recount, tag_pks, tags_of, with_any_crime_area
 
 TEXT_FIELDS = ("summary", "body")  # with the title, what makes an article available
 SEARCHED_FIELDS = ("title", "summary")  # what the words filter looks at
@@ -54,8 +54,7 @@ class CardIterable(ModelIterable):
             crime_areas = CrimeArea.objects.published()
         order = {area.pk: (index, area) for index, area in enumerate(crime_areas)}
         for article in articles:
-            pks = (article.card_area_pks or "").split(",")
-            found = sorted(order[int(pk)] for pk in pks if pk and int(pk) in order)
+            found = sorted(order[pk] for pk in tags_of(article.card_area_pks) if pk in order)
             article.card_crime_areas = [area for _index, area in found]
             yield article
 

@@ -16,6 +16,7 @@ from .counts import (
     archive_counts,
     count_filters,
     tag_pks,
+    tags_of,
 )
 from .facets import active_filters, counted, describe, news_facets, without_empty_values
 from .filters import NewsFilter
@@ -102,7 +103,7 @@ class ArticleDetailView(TranslatedDetailMixin, PreviousSlugRedirectMixin, Detail
 
     def get_context_data(self, **kwargs):
         crime_areas = list(CrimeArea.objects.published())
-        pks = {int(pk) for pk in (self.object.crime_area_pks or "").split(",") if pk}
+        pks = set(tags_of(self.object.crime_area_pks))
         return super().get_context_data(
             crime_areas=[area for area in crime_areas if area.pk in pks],
             related_articles=self.object.related_articles(crime_areas)[:RELATED_ARTICLES],

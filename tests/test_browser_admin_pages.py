@@ -3,7 +3,6 @@ translation status page and the compare view of two versions (Debian's Chromium 
 Playwright)."""
 
 import os
-import re
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -12,6 +11,7 @@ from reversion.models import Version
 
 from news.models import Article
 
+from .admin_forms import version_in
 from .factories import ArticleFactory
 from .test_browser import browser  # noqa: F401  (the module's Chromium, fixture)
 
@@ -26,7 +26,7 @@ def two_versions(article):
     client.force_login(get_user_model().objects.get(username="anna"))
     url = f"/admin/news/article/{article.pk}/change/"
     for title in ("Réseau démantelé", "Réseau de zombies démantelé"):
-        version = re.search(r'name="version" value="([^"]*)"', client.get(url).text).group(1)
+        version = version_in(client.get(url).text)
         article.refresh_from_db()
         response = client.post(
             url,

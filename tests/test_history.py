@@ -3,7 +3,6 @@ back (translated fields and relations restored), and the audit log records who p
 scheduled, unpublished or rolled back which item, and when."""
 
 import datetime
-import re
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -16,6 +15,7 @@ from cyberwatch.models import AuditEntry
 from cyberwatch.roles import EDITOR, PUBLISHER
 from news.models import Article
 
+from .admin_forms import change_url, version_in
 from .factories import ArticleFactory, CrimeAreaFactory
 
 
@@ -27,13 +27,9 @@ def person(role):
     return user, client
 
 
-def change_url(article):
-    return reverse("admin:news_article_change", args=[article.pk])
-
-
 def save(client, article, **changes):
     page = client.get(change_url(article)).text
-    version = re.search(r'name="version" value="([^"]*)"', page).group(1)
+    version = version_in(page)
     article.refresh_from_db()
     data = {
         "title_en": article.title_en,

@@ -2,7 +2,6 @@
 clear form errors for files that cannot be used."""
 
 import io
-import re
 from pathlib import Path
 
 import pytest
@@ -15,6 +14,7 @@ from crimes.models import CrimeArea
 from initiatives.models import Initiative
 from news.models import Article
 
+from .admin_forms import change_url, opened_version
 from .factories import ArticleFactory, CrimeAreaFactory, InitiativeFactory
 from .test_images import image_bytes, noisy_image_bytes
 
@@ -54,14 +54,9 @@ def add_url():
     return reverse("admin:news_article_add")
 
 
-def change_url(article):
-    return reverse("admin:news_article_change", args=[article.pk])
-
-
 def edit_form(client, article, **overrides):
     """The change form's data, with the version the form was opened with (issue 13)."""
-    page = client.get(change_url(article)).text
-    version = re.search(r'name="version" value="([^"]*)"', page).group(1)
+    version = opened_version(client, article)
     return article_form(version=version, **overrides)
 
 

@@ -2,8 +2,6 @@
 names who saved in between and when, keeps what the second person typed, and leaves the first
 save as it was. It holds in the form, in the UPDATE itself and after bulk changes."""
 
-import re
-
 import pytest
 from concurrency.exceptions import RecordModifiedError
 from django.contrib.auth import get_user_model
@@ -13,12 +11,8 @@ from django.urls import reverse
 from crimes.models import CrimeArea
 from news.models import Article
 
+from .admin_forms import change_url, opened_version
 from .factories import ArticleFactory, CrimeAreaFactory
-
-
-def change_url(item):
-    meta = item._meta
-    return reverse(f"admin:{meta.app_label}_{meta.model_name}_change", args=[item.pk])
 
 
 def editor(username, first_name):
@@ -28,12 +22,6 @@ def editor(username, first_name):
     client = Client()
     client.force_login(user)
     return client
-
-
-def opened_version(client, item):
-    """The hidden version of the change form, as the browser got it."""
-    page = client.get(change_url(item)).text
-    return re.search(r'name="version" value="([^"]*)"', page).group(1)
 
 
 def article_form(version, **text):

@@ -14,6 +14,7 @@ from PIL import Image
 
 from news.models import Article
 
+from .admin_forms import change_url, opened_version
 from .factories import ArticleFactory
 
 NOW = datetime.datetime(2026, 6, 1, 12, 0, tzinfo=datetime.UTC)
@@ -108,7 +109,7 @@ def test_every_body_is_edited_in_the_rich_text_editor_served_from_our_own_static
     article = ArticleFactory(
         title_en="Seeded", summary_en="S.", body_en="<h2>Facts</h2><p>One <strong>two</strong></p>"
     )
-    page = admin_client.get(reverse("admin:news_article_change", args=[article.pk])).text
+    page = admin_client.get(change_url(article)).text
     for code in ("en", "fr", "es", "ar"):
         assert f'name="body_{code}"' in page
         textarea = page.split(f'name="body_{code}"')[1].split(">")[0]
@@ -206,7 +207,6 @@ def test_an_item_leaves_every_public_page_when_its_end_comes(client, admin_clien
 
 @pytest.mark.django_db
 def test_only_a_publisher_sets_an_end_and_it_must_follow_the_start(db):
-    import re
 
     from django.contrib.auth import get_user_model
     from django.contrib.auth.models import Group
@@ -223,8 +223,8 @@ def test_only_a_publisher_sets_an_end_and_it_must_follow_the_start(db):
         user.groups.add(Group.objects.get(name=role))
         client = Client()
         client.force_login(user)
-        url = reverse("admin:news_article_change", args=[article.pk])
-        version = re.search(r'name="version" value="([^"]*)"', client.get(url).text).group(1)
+        url = change_url(article)
+        version = opened_version(client, article)
         data = {
             "title_en": "Live",
             "summary_en": "S.",

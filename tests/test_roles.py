@@ -16,6 +16,7 @@ from cyberwatch.models import Profile
 from cyberwatch.roles import EDITOR, PUBLISHER, TRANSLATOR
 from news.models import Article
 
+from .admin_forms import change_url, version_in
 from .factories import ArticleFactory
 
 
@@ -29,15 +30,11 @@ def person(role, languages=""):
     return client
 
 
-def change_url(article):
-    return reverse("admin:news_article_change", args=[article.pk])
-
-
 def form_of(client, article, **changes):
     """The change form as the browser would post it, with `changes`."""
     page = client.get(change_url(article))
     assert page.status_code == 200
-    version = re.search(r'name="version" value="([^"]*)"', page.text).group(1)
+    version = version_in(page.text)
     data = {
         "title_en": article.title_en,
         "title_fr": article.title_fr or "",

@@ -14,6 +14,7 @@ from cyberwatch.models import Profile
 from cyberwatch.roles import TRANSLATOR
 from news.models import Article
 
+from .admin_forms import change_url, opened_version
 from .factories import ArticleFactory
 
 
@@ -56,8 +57,8 @@ def translator(languages):
 
 
 def form_data(client, article):
-    url = reverse("admin:news_article_change", args=[article.pk])
-    version = re.search(r'name="version" value="([^"]*)"', client.get(url).text).group(1)
+    url = change_url(article)
+    version = opened_version(client, article)
     article.refresh_from_db()
     return url, {
         "title_ar": article.title_ar,
@@ -126,7 +127,7 @@ def test_each_translated_field_shows_the_original_text_beside_it(translated):
     translated.body_en = "<p>The <strong>full</strong> story.</p>"
     translated.save()
     client = translator("ar")
-    page = client.get(reverse("admin:news_article_change", args=[translated.pk])).text
+    page = client.get(change_url(translated)).text
     beside = 'Original (English): <span lang="en" dir="ltr">{}</span>'
     # Under the Arabic title and body (and the other languages'), not under the English ones.
     assert page.count(beside.format("Botnet dismantled")) == 3
