@@ -6,10 +6,12 @@ from cyberwatch.admin import (
     MissingTranslationFilter,
     OutdatedTranslationFilter,
     PublicationFilter,
+    ReviewFilter,
     publication,
 )
 
 from .models import Advice, CrimeArea, CrimeExample, OverviewSection
+from .views import AdviceDetailView
 
 
 @admin.register(OverviewSection)
@@ -39,9 +41,11 @@ class CrimeAreaAdmin(ContentAdmin):
 
 @admin.register(Advice)
 class AdviceAdmin(ContentAdmin):
+    preview_view_class = AdviceDetailView
     list_display = ["title", publication, "published_at", "languages"]
     list_filter = [
         PublicationFilter,
+        ReviewFilter,
         "published_at",
         "crime_areas",
         MissingTranslationFilter,

@@ -5,11 +5,16 @@ column and the missing-translation filter."""
 from concurrency.exceptions import RecordModifiedError
 from django import forms
 from django.conf import settings
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.contenttypes.models import ContentType
-from django.utils import timezone
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import Http404, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone, translation
 from django.utils.html import format_html, strip_tags
 from django.utils.text import Truncator, slugify
 from django.utils.translation import get_language, get_language_info
@@ -22,9 +27,10 @@ from modeltranslation.utils import build_localized_fieldname
 from reversion.models import Version
 from reversion_compare.admin import CompareVersionAdmin
 
+from . import review as reviews
 from .editing import stale_edit_error, stored_version
 from .languages import BLANK, available_in_q, has_original_language, text_direction
-from .models import AuditEntry, PreviousSlug, Profile
+from .models import AuditEntry, PreviousSlug, Profile, Review
 from .publishing import Publishable
 from .roles import may, translated_languages
 from .translations import contains
@@ -354,14 +360,39 @@ class ContentAdmin(CompareVersionAdmin, TabbedTranslationAdmin):
 
     def revision_view(self, request, object_id, version_id, extra_context=None):
         request._reverting = True
+        item = self.model._default_manager.filter(pk=object_id).first()
+        if request.method == "POST" and item is not None and self._goes_to_review(request, item):
+            return self._roll_back_through_review(request, object_id, version_id, extra_context)
         response = super().revision_view(request, object_id, version_id, extra_context)
-        if request.method == "POST" and response.status_code == 302:
-            item = self.model._default_manager.filter(pk=object_id).first()
-            if item is not None:
-                AuditEntry.record(
-                    AuditEntry.Action.ROLL_BACK, request.user, item, f"version {version_id}"
-                )
+        if request.method == "POST" and response.status_code == 302 and item is not None:
+            AuditEntry.record(
+                AuditEntry.Action.ROLL_BACK, request.user, item, f"version {version_id}"
+            )
         return response
+
+    def _roll_back_through_review(self, request, object_id, version_id, extra_context):
+        """A non-publisher rolls a published item back: django-reversion writes the old
+        version, the save is kept as a proposed change instead (`save_model`), and the write is
+        undone; the public page stays as it is until a publisher publishes the change."""
+        request._stash_proposal = True
+        try:
+            with transaction.atomic():
+                response = super().revision_view(request, object_id, version_id, extra_context)
+                if getattr(request, "_stashed", None) is None:
+                    return response  # an invalid form: shown again, nothing written
+                raise _Undo
+        except _Undo:
+            pass
+        obj, form = request._stashed
+        review = reviews.propose(obj, form, request.user, opened_version=None)
+        AuditEntry.record(
+            AuditEntry.Action.ROLL_BACK,
+            request.user,
+            obj,
+            f"version {version_id}, " + str(_("proposed for review")),
+        )
+        self._message_proposed(request, review)
+        return HttpResponseRedirect(request.path.rsplit("/history/", 1)[0] + "/change/")
 
     def recover_view(self, request, version_id, extra_context=None):
         request._reverting = True
@@ -393,12 +424,266 @@ class ContentAdmin(CompareVersionAdmin, TabbedTranslationAdmin):
             obj.updated_by = request.user
             if not change:
                 obj.created_by = request.user
+        if change and self._goes_to_review(request, obj):
+            # Kept as a pending change: the item's row, and so its public page, stay as they are.
+            if getattr(request, "_stash_proposal", False):
+                request._stashed = (obj, form)  # a roll-back: proposed once it is undone
+            else:
+                request._review = reviews.propose(
+                    obj, form, request.user, form.cleaned_data.get("version")
+                )
+            return
         super().save_model(request, obj, form, change)
         action = getattr(form, "publication_action", None)
         if action:
             moment = obj.unpublish_at if action == AuditEntry.Action.UNPUBLISH else obj.published_at
             detail = f"{timezone.localtime(moment):%Y-%m-%d %H:%M %Z}" if moment else ""
             AuditEntry.record(action, request.user, obj, detail)
+        if reviews.reviewed(self.model) and not getattr(request, "_reverting", False):
+            if may(request.user, "publish", self.model):
+                reviews.closed_by_publisher(obj, request.user)
+            elif "_submit_for_review" in request.POST and obj.status == Publishable.Status.DRAFT:
+                request._review = reviews.submit(obj, request.user)
+
+    # --- review before publishing (cyberwatch/review.py) ----------------------------------------
+
+    change_form_template = "admin/newsroom_change_form.html"
+    preview_view_class = None  # the public detail view, set by the app's admin
+
+    def _goes_to_review(self, request, obj):
+        """A non-publisher's save of a published item is a proposed change."""
+        return (
+            reviews.reviewed(self.model)
+            and obj.pk is not None
+            and not may(request.user, "publish", self.model)
+            and reviews.stored_status(obj) == Publishable.Status.PUBLISHED
+        )
+
+    def get_object(self, request, object_id, from_field=None):
+        """The change form of an item with a pending change shows the change: the next save
+        builds on it, a publisher's save publishes it."""
+        obj = super().get_object(request, object_id, from_field)
+        if (
+            obj is not None
+            and reviews.reviewed(self.model)
+            and not getattr(request, "_reverting", False)
+        ):
+            review = reviews.pending_review(obj)
+            if review is not None and review.kind == Review.Kind.CHANGE:
+                reviews.applied(obj, review)
+        return obj
+
+    def save_related(self, request, form, formsets, change):
+        if (
+            getattr(request, "_review", None) is not None
+            and (request._review.kind == Review.Kind.CHANGE)
+            or getattr(request, "_stashed", None) is not None
+        ):
+            return  # its choices are in the proposed change
+        super().save_related(request, form, formsets, change)
+
+    def log_change(self, request, obj, message):
+        review = getattr(request, "_review", None)
+        if review is not None and review.kind == Review.Kind.CHANGE:
+            message = [{"changed": {"fields": [str(_("proposed change, awaiting review"))]}}]
+        return super().log_change(request, obj, message)
+
+    def response_change(self, request, obj):
+        review = getattr(request, "_review", None)
+        if review is None:
+            return super().response_change(request, obj)
+        if review.kind == Review.Kind.CHANGE:
+            self._message_proposed(request, review)
+        else:
+            self._message_submitted(request, obj)
+        return HttpResponseRedirect(request.path)
+
+    def _message_submitted(self, request, obj):
+        self.message_user(
+            request,
+            _("“%(item)s” is submitted for review: a publisher will publish it or ask for changes.")
+            % {"item": obj},
+            messages.SUCCESS,
+        )
+
+    def _message_proposed(self, request, review):
+        self.message_user(
+            request,
+            _(
+                "Your change to “%(item)s” awaits a publisher's review: the public page is "
+                "unchanged until it is published."
+            )
+            % {"item": review.object_repr},
+            messages.SUCCESS,
+        )
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if reviews.reviewed(self.model):
+            review = reviews.latest_review(obj) if obj is not None else None
+            may_publish = may(request.user, "publish", self.model)
+            context.update(
+                newsroom_review=review,
+                newsroom_may_publish=may_publish,
+                newsroom_may_submit=not may_publish
+                and (obj is None or obj.status == Publishable.Status.DRAFT)
+                and not (review and review.is_pending),
+            )
+            if obj is not None:
+                context.update(
+                    newsroom_review_url=self._url("review", obj),
+                    newsroom_preview_url=self._url("preview", obj)
+                    if self.preview_view_class
+                    else None,
+                )
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def response_add(self, request, obj, post_url_continue=None):
+        if getattr(request, "_review", None) is None:
+            return super().response_add(request, obj, post_url_continue)
+        self._message_submitted(request, obj)
+        return HttpResponseRedirect(self._url("change", obj))
+
+    def _url(self, name, obj):
+        meta = self.model._meta
+        return reverse(f"admin:{meta.app_label}_{meta.model_name}_{name}", args=[obj.pk])
+
+    def get_urls(self):
+        urls = super().get_urls()
+        if not reviews.reviewed(self.model):
+            return urls
+        meta = self.model._meta
+        return [
+            path(
+                "<path:object_id>/review/",
+                self.admin_site.admin_view(self.review_view),
+                name=f"{meta.app_label}_{meta.model_name}_review",
+            ),
+            path(
+                "<path:object_id>/preview/",
+                self.admin_site.admin_view(self.preview_view),
+                name=f"{meta.app_label}_{meta.model_name}_preview",
+            ),
+            *urls,
+        ]
+
+    def _reviewed_item(self, request, object_id):
+        item = (
+            self.model._base_manager.filter(pk=object_id).first() if object_id.isdigit() else None
+        )
+        if item is None:
+            raise Http404
+        if not self.has_change_permission(request, item):
+            raise PermissionDenied
+        return item
+
+    def review_view(self, request, object_id):
+        """A publisher compares the pending review of an item with its live version, field by
+        field in every language, then publishes it or requests changes with a comment. Its
+        author and other staff see the comparison and the outcome."""
+        item = self._reviewed_item(request, object_id)
+        review = reviews.latest_review(item)
+        may_publish = may(request.user, "publish", self.model)
+        form = ReviewForm(request.POST or None)
+        if request.method == "POST":
+            if not may_publish:
+                raise PermissionDenied
+            if (
+                review is None
+                or not review.is_pending
+                or str(review.pk) != request.POST.get("review")
+            ):
+                self.message_user(request, _("This review is no longer pending."), messages.WARNING)
+                return HttpResponseRedirect(request.path)
+            if form.is_valid():
+                if form.cleaned_data["decision"] == "publish":
+                    try:
+                        reviews.publish(review, request.user)
+                    except reviews.ReviewConflict:
+                        self.message_user(
+                            request,
+                            _(
+                                "The item was saved after this change was proposed: publishing it "
+                                "would undo that save. Open the item, bring the change into it, "
+                                "and save it, or request changes."
+                            ),
+                            messages.ERROR,
+                        )
+                        return HttpResponseRedirect(request.path)
+                    except ValidationError as error:
+                        self.message_user(request, " ".join(error.messages), messages.ERROR)
+                        return HttpResponseRedirect(request.path)
+                    self.message_user(
+                        request,
+                        _("“%(item)s” is published.") % {"item": review.object_repr},
+                        messages.SUCCESS,
+                    )
+                else:
+                    reviews.reject(review, request.user, form.cleaned_data["comment"])
+                    self.message_user(
+                        request,
+                        _("Changes to “%(item)s” are requested from its author.")
+                        % {"item": review.object_repr},
+                        messages.SUCCESS,
+                    )
+                return HttpResponseRedirect(self._url("change", item))
+        rows = reviews.compared(review, item) if review is not None else []
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Review of “%(item)s”") % {"item": item},
+            "opts": self.model._meta,
+            "original": item,
+            "review": review,
+            "rows": rows,
+            "form": form,
+            "may_publish": may_publish,
+            "change_url": self._url("change", item),
+            "preview_url": self._url("preview", item) if self.preview_view_class else None,
+            "languages": settings.LANGUAGES,
+        }
+        return TemplateResponse(request, "admin/review.html", context)
+
+    def preview_view(self, request, object_id):
+        """The public page of the item as its pending change would make it, for staff: marked
+        as a preview, never indexed nor cached. `?language=` picks the page's language."""
+        item = self._reviewed_item(request, object_id)
+        review = reviews.pending_review(item)
+        language = request.GET.get("language")
+        if language not in dict(settings.LANGUAGES):
+            language = translation.get_language()
+        request._translated_paths = {
+            code: f"{request.path}?language={code}" for code, _name in settings.LANGUAGES
+        }
+        with translation.override(language):
+            request.LANGUAGE_CODE = language
+            view = self.preview_view_class.as_view(preview_item=item, preview_review=review)
+            response = view(request, slug=item.slug)
+            response.render()
+        response["Cache-Control"] = "private, no-store"
+        response["X-Robots-Tag"] = "noindex"
+        return response
+
+
+class _Undo(Exception):
+    """Undoes a transaction on purpose (see `ContentAdmin._roll_back_through_review`)."""
+
+
+class ReviewForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("decision"),
+        choices=[("publish", _("Publish")), ("reject", _("Request changes"))],
+    )
+    comment = forms.CharField(
+        label=_("comment for the author"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Required when you request changes: what should the author change?"),
+    )
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if cleaned_data.get("decision") == "reject" and not cleaned_data.get("comment", "").strip():
+            self.add_error("comment", _("Say what the author should change."))
+        return cleaned_data
 
 
 class ProfileForm(forms.ModelForm):
@@ -468,6 +753,25 @@ class PublicationFilter(admin.SimpleListFilter):
         return queryset
 
 
+class ReviewFilter(admin.SimpleListFilter):
+    """Items with a change or a draft awaiting a publisher's review."""
+
+    title = _("review")
+    parameter_name = "review"
+
+    def lookups(self, request, model_admin):
+        return [("pending", _("Awaiting review"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "pending":
+            pending = Review.objects.filter(
+                content_type=ContentType.objects.get_for_model(queryset.model),
+                state=Review.State.PENDING,
+            ).values("object_id")
+            return queryset.filter(pk__in=pending)
+        return queryset
+
+
 @admin.display(description=_("publication"), ordering="status")
 def publication(item):
     return item.get_publication_display()
@@ -481,6 +785,33 @@ class AuditEntryAdmin(admin.ModelAdmin):
     list_filter = ["action", "content_type", "created_at"]
     search_fields = ["object_repr", "user__username"]
     date_hierarchy = "created_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Review)
+class ReviewAdmin(admin.ModelAdmin):
+    """Every review, pending or done: each links to the item's review page. Read only; reviews
+    are made by saving items and decided on their review page."""
+
+    list_display = ["object_repr", "kind", "state", "author", "updated_at", "reviewer", "comment"]
+    list_display_links = None
+    list_filter = ["state", "kind", "content_type"]
+    search_fields = ["object_repr", "comment", "author__username"]
+
+    def object_repr(self, review):
+        meta = review.content_type.model_class()._meta
+        url = reverse(f"admin:{meta.app_label}_{meta.model_name}_review", args=[review.object_id])
+        return format_html('<a href="{}">{}</a>', url, review.object_repr)
+
+    object_repr.short_description = _("item")
 
     def has_add_permission(self, request):
         return False

@@ -4,13 +4,15 @@ languages, each linking to the admin's list or change page. A handful of small q
 
 from django.apps import apps
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 
 from .languages import available_in_q
+from .models import Review
 from .publishing import Publishable
-from .roles import CONTENT, PUBLISHABLE, translated_languages
+from .roles import CONTENT, PUBLISHABLE, may, translated_languages
 from .translations import contains
 
 LISTED = 8
@@ -31,6 +33,23 @@ def _entries(items):
         }
         for item in items
     ]
+
+
+def _reviews(queryset):
+    """Reviews with the link to their item's review page (a query for the list)."""
+    rows = []
+    for review in queryset.select_related("author", "reviewer", "content_type")[:LISTED]:
+        meta = review.content_type.model_class()._meta
+        rows.append(
+            {
+                "review": review,
+                "url": reverse(
+                    f"admin:{meta.app_label}_{meta.model_name}_review", args=[review.object_id]
+                ),
+                "kind": meta.verbose_name,
+            }
+        )
+    return rows
 
 
 def _merged(querysets, key, reverse_order):
@@ -57,6 +76,17 @@ def dashboard(user):
     latest = [model.objects.published(now).order_by("-published_at") for model in visible]
     languages = translated_languages(user) or [code for code, _name in settings.LANGUAGES]
     return {
+        "to_review": _reviews(
+            Review.objects.filter(
+                state=Review.State.PENDING,
+                content_type__in=[
+                    ContentType.objects.get_for_model(model)
+                    for model in publishable
+                    if may(user, "publish", model)
+                ],
+            ).order_by("updated_at")
+        ),
+        "submissions": _reviews(Review.objects.filter(author=user)),
         "drafts": _entries(_merged(drafts, lambda item: item.published_at, True)),
         "scheduled": _entries(_merged(scheduled, lambda item: item.published_at, False)),
         "latest": _entries(_merged(latest, lambda item: item.published_at, True)),

@@ -37,18 +37,39 @@ def stored_version(item, lock=False):
 
 
 def last_save(item):
-    """(who, when) of the latest saved revision of `item` (django-reversion), or (None, None)."""
+    """(who, when) of the latest save of `item`: its latest revision (django-reversion), or
+    the latest save of its change awaiting review (cyberwatch/review.py), whichever came last;
+    (None, None) when neither is known."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from .models import Review
+
+    saves = []
     version = (
         Version.objects.get_for_object(item)
         .select_related("revision__user")
         .order_by("-pk")
         .first()
     )
-    if version is None:
+    if version is not None:
+        saves.append((version.revision.date_created, version.revision.user))
+    review = (
+        Review.objects.filter(
+            content_type=ContentType.objects.get_for_model(item),
+            object_id=item.pk,
+            state=Review.State.PENDING,
+            kind=Review.Kind.CHANGE,
+        )
+        .select_related("author")
+        .first()
+    )
+    if review is not None:
+        saves.append((review.updated_at, review.author))
+    if not saves:
         return None, None
-    user = version.revision.user
+    when, user = max(saves, key=lambda save: save[0])
     who = (user.get_full_name() or user.get_username()) if user else None
-    return who, version.revision.date_created
+    return who, when
 
 
 def stale_edit_error(item):

@@ -202,6 +202,14 @@ class WithImage(models.Model):
             )
             if stored and stored[0]:
                 replaced = [rendition["name"] for rendition in stored[1] or ()] + [stored[0]]
+        self.store_new_image()
+        super().save(*args, **kwargs)
+        if replaced:
+            _delete_after_commit(self._meta.get_field("image").storage, replaced, self._state.db)
+
+    def store_new_image(self):
+        """Stores an uploaded image (without its metadata) and its renditions, before the row:
+        on save, or when a change awaiting review proposes it (cyberwatch/review.py)."""
         if self.image and not self.image._committed:
             image = _opened(self.image)
             self._store_image_without_metadata(image)
@@ -209,9 +217,6 @@ class WithImage(models.Model):
             self.image_renditions = self._make_renditions(image)
         elif not self.image:
             self.image_renditions = []
-        super().save(*args, **kwargs)
-        if replaced:
-            _delete_after_commit(self._meta.get_field("image").storage, replaced, self._state.db)
 
     def clean(self):
         super().clean()

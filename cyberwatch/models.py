@@ -59,6 +59,7 @@ class AuditEntry(models.Model):
         UNPUBLISH = "unpublish", _("unpublished")
         ROLL_BACK = "roll back", _("rolled back")
         RECOVER = "recover", _("recovered")
+        REJECT = "reject", _("changes requested")
 
     action = models.CharField(_("action"), max_length=20, choices=Action.choices)
     user = models.ForeignKey(
@@ -92,3 +93,76 @@ class AuditEntry(models.Model):
             object_repr=str(item)[:300],
             detail=detail[:300],
         )
+
+
+class Review(models.Model):
+    """A publisher's review of an item (SPEC §6, issue 13), in one of two kinds:
+
+    - *change*: what a non-publisher saved to a published item, kept here (`data`) instead of on
+      the item, so that the public page stays as it is until a publisher publishes it;
+    - *draft*: a draft submitted for review; its text is the item's own row.
+
+    An item has at most one pending review; later saves by non-publishers update it. Its outcome
+    (published, or changes requested with a comment) stays for its author to read."""
+
+    class Kind(models.TextChoices):
+        CHANGE = "change", _("change to a published item")
+        DRAFT = "draft", _("draft submitted")
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("awaiting review")
+        PUBLISHED = "published", _("published")
+        REJECTED = "rejected", _("changes requested")
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
+    object_id = models.PositiveBigIntegerField()
+    object_repr = models.CharField(_("item"), max_length=300)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    state = models.CharField(
+        _("state"), max_length=10, choices=State.choices, default=State.PENDING, db_index=True
+    )
+    data = models.JSONField(_("proposed values"), default=dict, blank=True)
+    base_version = models.PositiveBigIntegerField(
+        _("item version"),
+        default=0,
+        help_text=_("The item's version when the change was last saved: publishing checks it."),
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("author"),
+    )
+    created_at = models.DateTimeField(_("submitted"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("last saved"), auto_now=True)
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("reviewer"),
+    )
+    reviewed_at = models.DateTimeField(_("reviewed"), null=True, blank=True)
+    comment = models.TextField(_("comment"), blank=True)
+
+    class Meta:
+        ordering = ["-updated_at", "-pk"]
+        verbose_name = _("review")
+        verbose_name_plural = _("reviews")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["content_type", "object_id"],
+                condition=models.Q(state="pending"),
+                name="one_pending_review_per_item",
+            )
+        ]
+        indexes = [models.Index(fields=["content_type", "object_id"], name="review_item_idx")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.object_repr}"
+
+    @property
+    def is_pending(self):
+        return self.state == self.State.PENDING

@@ -33,10 +33,12 @@ ROLES = {
             for app, model in [*CONTENT, EXAMPLES]
             for action in ("add", "change", "view")
         ],
+        ("cyberwatch", "view_review"),
     ],
     TRANSLATOR: [
         *[(app, f"{action}_{model}") for app, model in CONTENT for action in ("change", "view")],
         (EXAMPLES[0], f"view_{EXAMPLES[1]}"),
+        ("cyberwatch", "view_review"),
     ],
     PUBLISHER: [
         *[
@@ -50,6 +52,7 @@ ROLES = {
             for action in ("publish", "unpublish")
         ],
         ("cyberwatch", "view_auditentry"),
+        ("cyberwatch", "view_review"),
     ],
 }
 

@@ -6,17 +6,21 @@ from cyberwatch.admin import (
     MissingTranslationFilter,
     OutdatedTranslationFilter,
     PublicationFilter,
+    ReviewFilter,
     publication,
 )
 
 from .models import Article
+from .views import ArticleDetailView
 
 
 @admin.register(Article)
 class ArticleAdmin(ContentAdmin):
+    preview_view_class = ArticleDetailView
     list_display = ["title", publication, "published_at", "original_language", "languages"]
     list_filter = [
         PublicationFilter,
+        ReviewFilter,
         "published_at",
         "original_language",
         "crime_areas",

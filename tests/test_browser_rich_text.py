@@ -1,6 +1,7 @@
 """An editor writes a French draft in the rich-text editor (Debian's Chromium through
-Playwright); a publisher publishes it, and it appears on /fr/news/ with its formatting
-(issue 13: the first browser flow, without review, which is not built yet)."""
+Playwright) and submits it for review; a publisher finds it on the dashboard, compares it and
+publishes it, and it appears on /fr/news/ with its formatting (issue 13, the first browser
+flow)."""
 
 import os
 
@@ -61,23 +62,34 @@ def test_a_french_draft_written_in_the_editor_is_published_on_the_french_list(
     body.type(".")
     editor.keyboard.press("Enter")
     body.type("Deux suspects ont été arrêtés.")
-    editor.click("input[name=_save]")
-    editor.wait_for_url(f"{base}/admin/news/article/")
+    editor.click("input[name=_submit_for_review]")
+    editor.wait_for_url(f"{base}/admin/news/article/*/change/")
+    assert editor.locator(".messagelist .success").count() == 1
 
     article = Article.objects.get()
     assert article.status == "draft"
     assert "<strong>quarante serveurs</strong>" in article.body_fr
     assert article.body_fr.count("<p>") == 2  # typed paragraphs stay paragraphs
+    editor.goto(f"{base}/fr/news/")
+    assert editor.get_by_text("Un réseau d'hameçonnage démantelé").count() == 0
 
     publisher = signed_in(browser, base, "paul")
-    publisher.goto(f"{base}/admin/news/article/{article.pk}/change/")
-    publisher.select_option("#id_status", "published")
-    publisher.click("input[name=_save]")
-    publisher.wait_for_url(f"{base}/admin/news/article/")
+    publisher.locator("section[aria-labelledby=newsroom-review] a").click()
+    publisher.wait_for_url(f"{base}/admin/news/article/{article.pk}/review/")
+    row = publisher.locator("tr", has=publisher.locator("th", has_text="(FR)")).filter(
+        has_text="Un réseau d'hameçonnage démantelé"
+    )
+    assert row.count() == 1
+    publisher.click("button[value=publish]")
+    publisher.wait_for_url(f"{base}/admin/news/article/{article.pk}/change/")
 
     publisher.goto(f"{base}/fr/news/")
     assert publisher.get_by_text("Un réseau d'hameçonnage démantelé").count() == 1
     publisher.goto(f"{base}{Article.objects.get().get_absolute_url()}".replace("/en/", "/fr/"))
     assert publisher.locator(".prose strong").inner_text() == "quarante serveurs"
+    editor.goto(f"{base}/admin/")
+    assert (
+        "published" in editor.locator("section[aria-labelledby=newsroom-submissions]").inner_text()
+    )
     for page in (editor, publisher):
         page.context.close()

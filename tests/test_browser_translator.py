@@ -1,6 +1,7 @@
 """A translator adds the Arabic version of a published article in the admin (Debian's Chromium
-through Playwright): it appears on /ar/news/, and the article is no longer "missing in Arabic"
-(issue 13, the second browser flow)."""
+through Playwright). The article is published, so the translation awaits review; once a
+publisher publishes it, it appears on /ar/news/, and the article is no longer "missing in
+Arabic" (issue 13, the second browser flow)."""
 
 import os
 
@@ -9,7 +10,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
 from cyberwatch.models import Profile
-from cyberwatch.roles import TRANSLATOR
+from cyberwatch.roles import PUBLISHER, TRANSLATOR
 
 from .factories import ArticleFactory
 from .test_browser import browser  # noqa: F401  (the module's Chromium, fixture)
@@ -28,16 +29,12 @@ def test_a_translator_adds_arabic_and_it_is_published_in_arabic(
     user = get_user_model().objects.create_user("tariq", password=PASSWORD, is_staff=True)
     user.groups.add(Group.objects.get(name=TRANSLATOR))
     Profile.objects.create(user=user, languages="ar")
+    paul = get_user_model().objects.create_user("paul", password=PASSWORD, is_staff=True)
+    paul.groups.add(Group.objects.get(name=PUBLISHER))
     article = ArticleFactory(title_en="Botnet dismantled", summary_en="What happened.")
     base = live_server.url
 
-    page = browser.new_context().new_page()
-    page.goto(f"{base}/admin/login/")
-    page.fill("#id_username", "tariq")
-    page.fill("#id_password", PASSWORD)
-    page.click("input[type=submit]")
-    page.wait_for_url(f"{base}/admin/")
-
+    page = signed_in(browser, base, "tariq")
     page.goto(f"{base}/admin/news/article/?missing=ar")
     assert page.get_by_text("Botnet dismantled").count() == 1
     page.goto(f"{base}/admin/news/article/{article.pk}/change/")
@@ -47,7 +44,15 @@ def test_a_translator_adds_arabic_and_it_is_published_in_arabic(
     page.click("a[href='#tab_id_summary_ar']")
     page.fill("#id_summary_ar", "ما حدث.")
     page.click("input[name=_save]")
-    page.wait_for_url(f"{base}/admin/news/article/")
+    page.wait_for_url(f"{base}/admin/news/article/{article.pk}/change/")
+    assert page.locator(".newsroom-review").count() == 1  # awaiting review
+    page.goto(f"{base}/ar/news/")
+    assert page.locator(".card", has_text="تفكيك شبكة بوتنت").count() == 0
+
+    publisher = signed_in(browser, base, "paul")
+    publisher.goto(f"{base}/admin/news/article/{article.pk}/review/")
+    publisher.click("button[value=publish]")
+    publisher.wait_for_url(f"{base}/admin/news/article/{article.pk}/change/")
 
     page.goto(f"{base}/admin/news/article/?missing=ar")
     assert page.get_by_text("Botnet dismantled").count() == 0
@@ -57,4 +62,15 @@ def test_a_translator_adds_arabic_and_it_is_published_in_arabic(
     assert card.get_attribute("lang") is None  # shown in Arabic, not as a fallback
     article.refresh_from_db()
     assert article.title_en == "Botnet dismantled"
-    page.context.close()
+    for context in (page.context, publisher.context):
+        context.close()
+
+
+def signed_in(browser, base, username):  # noqa: F811
+    page = browser.new_context().new_page()
+    page.goto(f"{base}/admin/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", PASSWORD)
+    page.click("input[type=submit]")
+    page.wait_for_url(f"{base}/admin/")
+    return page

@@ -12,7 +12,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from cyberwatch.models import Profile
+from cyberwatch.models import Profile, Review
 from cyberwatch.roles import EDITOR, PUBLISHER, TRANSLATOR
 from news.models import Article
 
@@ -218,6 +218,58 @@ def test_a_stored_moment_with_microseconds_is_not_read_as_a_reschedule(live):
     live.refresh_from_db()
     client = person(EDITOR)
     response = client.post(change_url(live), form_of(client, live, title_en="Live, edited"))
+    assert response.status_code == 302  # not refused as a reschedule: proposed for review
+    review = Review.objects.get(object_id=live.pk, state=Review.State.PENDING)
+    assert review.data["fields"]["title_en"] == "Live, edited"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("role", "submitted"), [(EDITOR, True), (TRANSLATOR, True), (PUBLISHER, False)]
+)
+def test_submit_a_draft_for_review(role, submitted, draft):
+    """Editors and translators submit drafts; a publisher publishes them without review."""
+    client = person(role, languages="fr")
+    response = client.post(
+        change_url(draft), form_of(client, draft, title_fr="Brouillon", _submit_for_review="1")
+    )
+    assert response.status_code == 302
+    assert Review.objects.filter(object_id=draft.pk, state="pending").exists() is submitted
+    draft.refresh_from_db()
+    assert draft.status == "draft"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("role", "live_at_once"), [(EDITOR, False), (TRANSLATOR, False), (PUBLISHER, True)]
+)
+def test_change_a_published_article(role, live_at_once, live):
+    """A non-publisher's change to a published article awaits review; a publisher's goes live."""
+    client = person(role, languages="fr")
+    response = client.post(change_url(live), form_of(client, live, title_fr="En direct"))
     assert response.status_code == 302
     live.refresh_from_db()
-    assert live.title_en == "Live, edited"
+    assert (live.title_fr == "En direct") is live_at_once
+    assert Review.objects.filter(object_id=live.pk, state="pending").exists() is not live_at_once
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("role", "allowed"), [(EDITOR, False), (TRANSLATOR, False), (PUBLISHER, True)]
+)
+def test_publish_or_reject_a_review(role, allowed, live):
+    """Deciding a review, forged as a POST to the review page by each role."""
+    person(EDITOR, languages="fr")  # the author
+    author = Client()
+    author.force_login(get_user_model().objects.get(username="editor"))
+    author.post(change_url(live), form_of(author, live, title_en="Proposed"))
+    review = Review.objects.get(object_id=live.pk)
+    client = author if role == EDITOR else person(role, languages="fr")
+    url = reverse("admin:news_article_review", args=[live.pk])
+    response = client.post(url, {"review": review.pk, "decision": "publish"})
+    assert response.status_code == (302 if allowed else 403)
+    live.refresh_from_db()
+    assert (live.title_en == "Proposed") is allowed
+    response = client.post(url, {"review": review.pk, "decision": "reject", "comment": "No."})
+    review.refresh_from_db()
+    assert review.state == ("published" if allowed else "pending")

@@ -10,8 +10,9 @@ from django.contrib.auth.models import Group
 from django.test import Client
 from django.urls import reverse
 
-from cyberwatch.models import Profile
-from cyberwatch.roles import TRANSLATOR
+from cyberwatch.models import Profile, Review
+from cyberwatch.review import publish
+from cyberwatch.roles import PUBLISHER, TRANSLATOR
 from news.models import Article
 
 from .admin_forms import change_url, opened_version
@@ -56,6 +57,12 @@ def translator(languages):
     return client
 
 
+def publisher():
+    user = get_user_model().objects.create_user("pat", password="pw", is_staff=True)
+    user.groups.add(Group.objects.get(name=PUBLISHER))
+    return user
+
+
 def form_data(client, article):
     url = change_url(article)
     version = opened_version(client, article)
@@ -75,6 +82,12 @@ def test_a_translator_saving_the_item_brings_their_language_up_to_date(translate
     url, data = form_data(client, translated)
     response = client.post(url, data)
     assert response.status_code == 302, response.context["adminform"].form.errors  # confirmed
+    # The item is published: the translator's save is a change awaiting review, and the live
+    # Arabic stays outdated until a publisher publishes it.
+    translated.refresh_from_db()
+    assert translated.outdated == ["fr", "ar"]
+    review = Review.objects.get(object_id=translated.pk, state=Review.State.PENDING)
+    publish(review, publisher())
     translated.refresh_from_db()
     assert translated.outdated == ["fr"]
 
