@@ -1,12 +1,13 @@
 """axe-core finds no violation on the admin pages of our own (issue 13): the dashboard, the
-translation status page and the compare view of two versions (Debian's Chromium through
-Playwright)."""
+translation status page, the compare view of two versions, and the review of a pending change
+with its preview (Debian's Chromium through Playwright)."""
 
 import os
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
+from django.utils.timezone import localtime
 from reversion.models import Version
 
 from news.models import Article
@@ -47,6 +48,38 @@ def two_versions(article):
     return sorted(Version.objects.get_for_object(article), key=lambda v: v.pk)[-2:]
 
 
+def pending_change(article):
+    """An editor's change to the published `article`: it awaits review."""
+    from django.contrib.auth.models import Group
+
+    from cyberwatch.roles import EDITOR
+
+    erin = get_user_model().objects.create_user("erin", password=PASSWORD, is_staff=True)
+    erin.groups.add(Group.objects.get(name=EDITOR))
+    client = Client()
+    client.force_login(erin)
+    url = f"/admin/news/article/{article.pk}/change/"
+    page = client.get(url)
+    form = page.context["adminform"].form
+    article.refresh_from_db()
+    response = client.post(
+        url,
+        {
+            "title_en": "Botnet dismantled by six police forces",
+            "summary_en": article.summary_en,
+            "title_fr": form.initial["title_fr"],
+            "summary_fr": form.initial["summary_fr"],
+            "slug": article.slug,
+            "original_language": "en",
+            "status": article.status,
+            "published_at_0": localtime(article.published_at).strftime("%Y-%m-%d"),
+            "published_at_1": localtime(article.published_at).strftime("%H:%M:%S"),
+            "version": version_in(page.text),
+        },
+    )
+    assert response.status_code == 302, response.context["adminform"].form.errors
+
+
 def test_dashboard_and_compare_view_have_no_accessibility_violations(
     browser,  # noqa: F811
     live_server,
@@ -58,6 +91,7 @@ def test_dashboard_and_compare_view_have_no_accessibility_violations(
     article = ArticleFactory(title_en="Botnet dismantled", summary_en="What happened.")
     ArticleFactory(title_en="A draft", status="draft")
     first, second = two_versions(article)
+    pending_change(article)
 
     page = browser.new_context().new_page()
     page.goto(f"{live_server.url}/admin/login/")
@@ -71,6 +105,8 @@ def test_dashboard_and_compare_view_have_no_accessibility_violations(
         "/admin/translations/",
         f"/admin/news/article/{article.pk}/history/compare/"
         f"?version_id1={first.pk}&version_id2={second.pk}",
+        f"/admin/news/article/{article.pk}/review/",
+        f"/admin/news/article/{article.pk}/preview/?language=fr",
     ]
     for url in urls:
         response = page.goto(live_server.url + url)
