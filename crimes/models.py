@@ -4,7 +4,7 @@ from django.db import models
 from django.db.models.query import ModelIterable
 from django.utils.translation import gettext_lazy as _
 
-from cyberwatch.editing import Versioned
+from cyberwatch.editing import Versioned, VersionedQuerySetMixin
 from cyberwatch.images import WithImage
 from cyberwatch.languages import TranslatedContent, TranslatedQuerySet
 from cyberwatch.links import slug_url
@@ -19,7 +19,9 @@ from cyberwatch.slugs import KeepsPreviousSlugs
 from cyberwatch.translations import TracksTranslations
 
 
-class OverviewSectionQuerySet(AlwaysPublishedQuerySetMixin, TranslatedQuerySet):
+class OverviewSectionQuerySet(
+    VersionedQuerySetMixin, AlwaysPublishedQuerySetMixin, TranslatedQuerySet
+):
     pass
 
 
@@ -57,7 +59,7 @@ class CardIterable(ModelIterable):
             yield area
 
 
-class CrimeAreaQuerySet(AlwaysPublishedQuerySetMixin, TranslatedQuerySet):
+class CrimeAreaQuerySet(VersionedQuerySetMixin, AlwaysPublishedQuerySetMixin, TranslatedQuerySet):
     def with_card_data(self):
         queryset = self._chain()
         queryset._iterable_class = CardIterable
@@ -113,7 +115,7 @@ class CrimeExample(TranslatedContent):
         verbose_name_plural = _("examples")
 
 
-class AdviceQuerySet(PublishedQuerySetMixin, TranslatedQuerySet):
+class AdviceQuerySet(VersionedQuerySetMixin, PublishedQuerySetMixin, TranslatedQuerySet):
     pass
 
 

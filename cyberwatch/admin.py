@@ -803,6 +803,7 @@ class ReviewAdmin(admin.ModelAdmin):
 
     list_display = ["object_repr", "kind", "state", "author", "updated_at", "reviewer", "comment"]
     list_display_links = None
+    actions = None
     list_filter = ["state", "kind", "content_type"]
     search_fields = ["object_repr", "comment", "author__username"]
 
@@ -820,4 +821,5 @@ class ReviewAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None):
-        return False
+        # A review goes with its item: whoever may delete the item deletes its reviews.
+        return obj is not None and may(request.user, "delete", obj.content_type.model_class())

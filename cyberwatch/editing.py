@@ -18,6 +18,15 @@ from django.utils.translation import gettext_lazy as _
 from reversion.models import Version
 
 
+class VersionedQuerySetMixin:
+    """A bulk change is a change: `update()` moves every row's version on, so that a form
+    opened before it cannot undo it."""
+
+    def update(self, **kwargs):
+        kwargs.setdefault("version", models.F("version") + 1)
+        return super().update(**kwargs)
+
+
 class Versioned(models.Model):
     version = IntegerVersionField(
         verbose_name=_("version"),

@@ -1,5 +1,6 @@
 """What the public may see: `published()` is the one rule, used by every public surface."""
 
+from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -58,6 +59,8 @@ class Publishable(models.Model):
         blank=True,
         help_text=_("Optional: the item leaves every public page at this moment."),
     )
+    # Its reviews (cyberwatch/review.py) go with it when it is deleted, in one query.
+    reviews = GenericRelation("cyberwatch.Review")
 
     class Meta:
         abstract = True

@@ -230,6 +230,9 @@ def publish(review, user):
                     else {}
                 )
                 applied(item, review)
+                # What may have changed around it since: another item took its slug…
+                item.validate_unique()
+                item.validate_constraints()
                 item.save()
                 for name, pks in review.data.get("m2m", {}).items():
                     item._prefetched_objects_cache.pop(name, None)

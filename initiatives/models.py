@@ -3,7 +3,7 @@ from collections import defaultdict
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from cyberwatch.editing import Versioned
+from cyberwatch.editing import Versioned, VersionedQuerySetMixin
 from cyberwatch.images import WithImage
 from cyberwatch.languages import TranslatedContent, TranslatedQuerySet
 from cyberwatch.links import slug_url
@@ -13,7 +13,7 @@ from cyberwatch.slugs import KeepsPreviousSlugs
 from cyberwatch.translations import TracksTranslations
 
 
-class InitiativeQuerySet(AlwaysPublishedQuerySetMixin, TranslatedQuerySet):
+class InitiativeQuerySet(VersionedQuerySetMixin, AlwaysPublishedQuerySetMixin, TranslatedQuerySet):
     def roots(self):
         return self.filter(parent__isnull=True)
 

@@ -188,3 +188,29 @@ def test_rolling_back_to_an_old_revision_still_works(article):
     assert response.status_code == 302
     article.refresh_from_db()
     assert article.title_en == "First"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("kind", ["advice", "crime area", "initiative", "overview section"])
+def test_a_bulk_change_moves_every_kind_of_items_version_on(kind):
+    from crimes.models import Advice, OverviewSection
+    from initiatives.models import Initiative
+
+    from .factories import AdviceFactory, InitiativeFactory
+
+    item = {
+        "advice": AdviceFactory,
+        "crime area": CrimeAreaFactory,
+        "initiative": InitiativeFactory,
+        "overview section": lambda: OverviewSection.objects.create(key="intro", heading_en="Hi"),
+    }[kind]()
+    model = {
+        "advice": Advice,
+        "crime area": CrimeArea,
+        "initiative": Initiative,
+        "overview section": OverviewSection,
+    }[kind]
+    before = model.objects.get(pk=item.pk).version
+    change = {"ordering": 7} if kind != "advice" else {"slug": "renamed"}
+    model.objects.filter(pk=item.pk).update(**change)
+    assert model.objects.get(pk=item.pk).version != before

@@ -389,3 +389,57 @@ def test_pending_reviews_are_a_list_filter(live):
     editor.post(change_url(live), form_of(editor, live, title_en="Changed"))
     page = editor.get(reverse("admin:news_article_changelist") + "?review=pending")
     assert [item.pk for item in page.context["cl"].result_list] == [live.pk]
+
+
+@pytest.mark.django_db
+def test_advice_goes_through_the_same_review(db):
+    from crimes.models import Advice
+
+    from .factories import AdviceFactory
+
+    advice = AdviceFactory(title_en="Use strong passwords", slug="strong-passwords")
+    editor = person(EDITOR, "Eve")
+    url = reverse("admin:crimes_advice_change", args=[advice.pk])
+    response = editor.post(url, form_of(editor, advice, title_en="Use a password manager"))
+    assert response.status_code == 302
+    assert Advice.objects.get(pk=advice.pk).title_en == "Use strong passwords"
+    assert "Use strong passwords" in Client().get(advice.get_absolute_url()).text
+    preview = editor.get(reverse("admin:crimes_advice_preview", args=[advice.pk]))
+    assert "Use a password manager" in preview.text
+    review = Review.objects.get(object_id=advice.pk)
+    person(PUBLISHER, "Paul").post(
+        reverse("admin:crimes_advice_review", args=[advice.pk]),
+        {"review": review.pk, "decision": "publish"},
+    )
+    assert "Use a password manager" in Client().get(advice.get_absolute_url()).text
+
+
+@pytest.mark.django_db
+def test_a_slug_taken_meanwhile_is_a_clear_error_when_publishing(live):
+    editor = person(EDITOR, "Eve")
+    editor.post(change_url(live), form_of(editor, live, slug="botnet-taken-down"))
+    review = Review.objects.get(object_id=live.pk)
+    ArticleFactory(slug="botnet-taken-down")
+    response = person(PUBLISHER, "Paul").post(
+        review_url(live), {"review": review.pk, "decision": "publish"}, follow=True
+    )
+    assert response.status_code == 200
+    assert "slug" in response.text.lower() and "already exists" in response.text
+    assert Article.objects.get(pk=live.pk).slug == "botnet-dismantled"
+    review.refresh_from_db()
+    assert review.state == Review.State.PENDING
+
+
+@pytest.mark.django_db
+def test_deleting_an_item_deletes_its_reviews(live):
+    editor = person(EDITOR, "Eve")
+    editor.post(change_url(live), form_of(editor, live, title_en="Changed"))
+    assert Review.objects.count() == 1
+    person(PUBLISHER, "Paul").post(
+        reverse("admin:news_article_delete", args=[live.pk]), {"post": "yes"}
+    )
+    assert not Article.objects.filter(pk=live.pk).exists()
+    assert Review.objects.count() == 0
+    assert "Nothing awaits" in section(
+        person(PUBLISHER, "Pia").get(reverse("admin:index")).text, "Awaiting your review"
+    )
