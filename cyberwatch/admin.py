@@ -6,6 +6,7 @@ from concurrency.exceptions import RecordModifiedError
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.admin.utils import flatten_fieldsets
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.contenttypes.models import ContentType
@@ -92,6 +93,19 @@ def same_moment(one, other):
     if one is None or other is None:
         return one is other
     return one.replace(microsecond=0) == other.replace(microsecond=0)
+
+
+def changed_fields(form):
+    """The fields `form` changes: a moment equal to the second is no change (see
+    `same_moment`)."""
+    return [
+        name
+        for name in form.changed_data
+        if not (
+            isinstance(form.fields[name], forms.SplitDateTimeField)
+            and same_moment(form.cleaned_data.get(name), form.initial.get(name))
+        )
+    ]
 
 
 class ContentAdminForm(forms.ModelForm):
@@ -428,6 +442,8 @@ class ContentAdmin(CompareVersionAdmin, TabbedTranslationAdmin):
             # Kept as a pending change: the item's row, and so its public page, stay as they are.
             if getattr(request, "_stash_proposal", False):
                 request._stashed = (obj, form)  # a roll-back: proposed once it is undone
+            elif not changed_fields(form) and not languages:
+                request._unchanged = True  # nothing to review (a translator's save confirms)
             else:
                 request._review = reviews.propose(
                     obj, form, request.user, form.cleaned_data.get("version")
@@ -478,6 +494,7 @@ class ContentAdmin(CompareVersionAdmin, TabbedTranslationAdmin):
             getattr(request, "_review", None) is not None
             and (request._review.kind == Review.Kind.CHANGE)
             or getattr(request, "_stashed", None) is not None
+            or getattr(request, "_unchanged", False)
         ):
             return  # its choices are in the proposed change
         super().save_related(request, form, formsets, change)
@@ -490,6 +507,9 @@ class ContentAdmin(CompareVersionAdmin, TabbedTranslationAdmin):
 
     def response_change(self, request, obj):
         review = getattr(request, "_review", None)
+        if getattr(request, "_unchanged", False):
+            self.message_user(request, _("Nothing was changed: nothing to review."), messages.INFO)
+            return HttpResponseRedirect(request.path)
         if review is None:
             return super().response_change(request, obj)
         if review.kind == Review.Kind.CHANGE:
@@ -626,7 +646,9 @@ class ContentAdmin(CompareVersionAdmin, TabbedTranslationAdmin):
                         messages.SUCCESS,
                     )
                 return HttpResponseRedirect(self._url("change", item))
-        rows = reviews.compared(review, item) if review is not None else []
+        order = flatten_fieldsets(self.get_fieldsets(request, item))
+        change = review is not None and review.kind == Review.Kind.CHANGE
+        rows = reviews.compared(review, item, order) if review is not None else []
         context = {
             **self.admin_site.each_context(request),
             "title": _("Review of “%(item)s”") % {"item": item},
@@ -634,6 +656,8 @@ class ContentAdmin(CompareVersionAdmin, TabbedTranslationAdmin):
             "original": item,
             "review": review,
             "rows": rows,
+            "changed_rows": [row for row in rows if row["changed"] or not change],
+            "unchanged_rows": [row for row in rows if not row["changed"] and change],
             "form": form,
             "may_publish": may_publish,
             "change_url": self._url("change", item),

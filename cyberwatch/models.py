@@ -166,3 +166,19 @@ class Review(models.Model):
     @property
     def is_pending(self):
         return self.state == self.State.PENDING
+
+    @property
+    def author_name(self):
+        return _person(self.author)
+
+    @property
+    def reviewer_name(self):
+        return _person(self.reviewer)
+
+
+def _person(user):
+    from django.utils.translation import gettext
+
+    if user is None:
+        return gettext("someone")
+    return user.get_full_name() or user.get_username()

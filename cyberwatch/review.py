@@ -19,16 +19,16 @@ proposed, and deleted if the change is rejected or replaced.
 
 import json
 
+from diff_match_patch import diff_match_patch
 from django.contrib.contenttypes.models import ContentType
 from django.core import serializers
 from django.db import models, transaction
 from django.db.models import F
 from django.utils import timezone
-from django.utils.html import strip_tags
+from django.utils.html import format_html, format_html_join, strip_tags
 from django.utils.translation import gettext
-from reversion_compare.helpers import html_diff
 
-from .models import AuditEntry, Review
+from .models import AuditEntry, Review, _person
 from .publishing import Publishable
 
 # Beyond the form's fields, what a save computes and a proposal must carry.
@@ -277,18 +277,17 @@ def reject(review, user, comment):
 
 
 def _name(user):
-    if user is None:
-        return gettext("someone")
-    return user.get_full_name() or user.get_username()
+    return _person(user)
 
 
 # --- comparing ------------------------------------------------------------------------------
 
 
-def compared(review, item):
+def compared(review, item, order=()):
     """Field by field, the live value and the proposed one, every language's column of a
-    translated field in turn: [{"label", "language", "live", "proposed", "changed"}]. For a
-    submitted draft, the draft's own values against nothing public."""
+    translated field in turn, in the order of `order` (the change form's fields), those that
+    changed first: [{"name", "label", "language", "live", "proposed", "changed", "diff"}]. For
+    a submitted draft, the draft's own values against nothing public."""
     model = type(item)
     rows = []
     if review.kind == Review.Kind.CHANGE:
@@ -304,8 +303,8 @@ def compared(review, item):
         ]
     for name in names:
         field = model._meta.get_field(name)
-        if name in DERIVED and name != "updated_by":
-            continue
+        if name in DERIVED:
+            continue  # computed, or the author, named above the comparison
         if getattr(field, "translated_field", None) is None and _is_translation_source(model, name):
             continue  # the language columns stand for it
         before = _shown(field, live) if live is not None else ""
@@ -313,19 +312,38 @@ def compared(review, item):
         if live is None and not after:
             continue
         source = getattr(field, "translated_field", None)
+        changed = live is not None and before != after
         rows.append(
             {
+                "name": name,
                 "label": (source or field).verbose_name,
                 "language": getattr(field, "language", ""),
                 "live": before,
                 "proposed": after,
-                "changed": before != after,
-                "diff": html_diff(strip_tags(before), strip_tags(after))
-                if live is not None and before != after
-                else "",
+                "changed": changed,
+                "diff": word_diff(strip_tags(before), strip_tags(after)) if changed else "",
             }
         )
+    position = {name: index for index, name in enumerate(order)}
+    rows.sort(key=lambda row: (not row["changed"], position.get(row["name"], len(position))))
     return rows
+
+
+def word_diff(before, after):
+    """`after` with what it adds marked `<ins>` and what it removes `<del>`, word by word
+    (diff-match-patch, as django-reversion-compare uses), in the text's own flow."""
+    matcher = diff_match_patch()
+    diffs = matcher.diff_main(before, after)
+    matcher.diff_cleanupSemantic(diffs)
+    marks = {matcher.DIFF_INSERT: "ins", matcher.DIFF_DELETE: "del"}
+    return format_html_join(
+        "",
+        "{}",
+        (
+            (format_html("<{0}>{1}</{0}>", marks[op], text) if op in marks else text,)
+            for op, text in diffs
+        ),
+    )
 
 
 def _is_translation_source(model, name):

@@ -443,3 +443,13 @@ def test_deleting_an_item_deletes_its_reviews(live):
     assert "Nothing awaits" in section(
         person(PUBLISHER, "Pia").get(reverse("admin:index")).text, "Awaiting your review"
     )
+
+
+@pytest.mark.django_db
+def test_saving_a_published_article_unchanged_asks_for_no_review(live):
+    editor = person(EDITOR, "Eve")
+    opened = live.version
+    response = editor.post(change_url(live), form_of(editor, live), follow=True)
+    assert "Nothing was changed" in response.text
+    assert not Review.objects.exists()
+    assert Article.objects.get(pk=live.pk).version == opened
