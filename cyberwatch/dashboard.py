@@ -76,6 +76,7 @@ def dashboard(user):
     latest = [model.objects.published(now).order_by("-published_at") for model in visible]
     languages = translated_languages(user) or [code for code, _name in settings.LANGUAGES]
     return {
+        "may_review": any(may(user, "publish", model) for model in publishable),
         "to_review": _reviews(
             Review.objects.filter(
                 state=Review.State.PENDING,
