@@ -615,37 +615,13 @@ class ContentAdmin(CompareVersionAdmin, TabbedTranslationAdmin):
                 self.message_user(request, _("This review is no longer pending."), messages.WARNING)
                 return HttpResponseRedirect(request.path)
             if form.is_valid():
-                if form.cleaned_data["decision"] == "publish":
-                    try:
-                        reviews.publish(review, request.user)
-                    except reviews.ReviewConflict:
-                        self.message_user(
-                            request,
-                            _(
-                                "The item was saved after this change was proposed: publishing it "
-                                "would undo that save. Open the item, bring the change into it, "
-                                "and save it, or request changes."
-                            ),
-                            messages.ERROR,
-                        )
-                        return HttpResponseRedirect(request.path)
-                    except ValidationError as error:
-                        self.message_user(request, " ".join(error.messages), messages.ERROR)
-                        return HttpResponseRedirect(request.path)
+                try:
+                    return self._decide(request, item, review, form.cleaned_data)
+                except reviews.ReviewClosed:
                     self.message_user(
-                        request,
-                        _("“%(item)s” is published.") % {"item": review.object_repr},
-                        messages.SUCCESS,
+                        request, _("This review is no longer pending."), messages.WARNING
                     )
-                else:
-                    reviews.reject(review, request.user, form.cleaned_data["comment"])
-                    self.message_user(
-                        request,
-                        _("Changes to “%(item)s” are requested from its author.")
-                        % {"item": review.object_repr},
-                        messages.SUCCESS,
-                    )
-                return HttpResponseRedirect(self._url("change", item))
+                    return HttpResponseRedirect(request.path)
         order = flatten_fieldsets(self.get_fieldsets(request, item))
         change = review is not None and review.kind == Review.Kind.CHANGE
         rows = reviews.compared(review, item, order) if review is not None else []
@@ -665,6 +641,38 @@ class ContentAdmin(CompareVersionAdmin, TabbedTranslationAdmin):
             "languages": settings.LANGUAGES,
         }
         return TemplateResponse(request, "admin/review.html", context)
+
+    def _decide(self, request, item, review, decision):
+        """Publishes `review` or requests changes; a refusal is a message on the review page."""
+        if decision["decision"] == "reject":
+            reviews.reject(review, request.user, decision["comment"])
+            self.message_user(
+                request,
+                _("Changes to “%(item)s” are requested from its author.")
+                % {"item": review.object_repr},
+                messages.SUCCESS,
+            )
+            return HttpResponseRedirect(self._url("change", item))
+        try:
+            reviews.publish(review, request.user)
+        except reviews.ReviewConflict:
+            self.message_user(
+                request,
+                _(
+                    "The item was saved after this change was proposed: publishing it "
+                    "would undo that save. Open the item, bring the change into it, "
+                    "and save it, or request changes."
+                ),
+                messages.ERROR,
+            )
+            return HttpResponseRedirect(request.path)
+        except ValidationError as error:
+            self.message_user(request, " ".join(error.messages), messages.ERROR)
+            return HttpResponseRedirect(request.path)
+        self.message_user(
+            request, _("“%(item)s” is published.") % {"item": review.object_repr}, messages.SUCCESS
+        )
+        return HttpResponseRedirect(self._url("change", item))
 
     def preview_view(self, request, object_id):
         """The public page of the item as its pending change would make it, for staff: marked

@@ -39,6 +39,18 @@ class ReviewConflict(Exception):
     """The item changed after the proposal was made: publishing it would undo that change."""
 
 
+class ReviewClosed(Exception):
+    """Someone decided the review in the meantime."""
+
+
+def _still_pending(review):
+    """`review` as stored now, locked until the decision commits; `ReviewClosed` if decided."""
+    current = Review.objects.select_for_update().filter(pk=review.pk).first()
+    if current is None or not current.is_pending:
+        raise ReviewClosed
+    return current
+
+
 def reviewed(model):
     """Items of `model` go through review: those with a publication status."""
     return issubclass(model, Publishable)
@@ -218,6 +230,7 @@ def publish(review, user):
 
     model = review.content_type.model_class()
     with transaction.atomic():
+        review = _still_pending(review)
         item = model._base_manager.select_for_update().get(pk=review.object_id)
         if review.kind == Review.Kind.CHANGE and item.version != review.base_version:
             raise ReviewConflict
@@ -265,6 +278,7 @@ def reject(review, user, comment):
     """Sends `review` back to its author with `comment`; the item stays as it is."""
     model = review.content_type.model_class()
     with transaction.atomic():
+        review = _still_pending(review)
         item = model._base_manager.get(pk=review.object_id)
         if review.kind == Review.Kind.CHANGE:
             live = _live_values(

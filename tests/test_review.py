@@ -451,3 +451,26 @@ def test_saving_a_published_article_unchanged_asks_for_no_review(live):
     assert "Nothing was changed" in response.text
     assert not Review.objects.exists()
     assert Article.objects.get(pk=live.pk).version == opened
+
+
+@pytest.mark.django_db
+def test_a_review_decided_meanwhile_is_not_decided_twice(live):
+    """Two publishers on the same review page: the second decision is refused with a message."""
+    editor = person(EDITOR, "Eve")
+    editor.post(change_url(live), form_of(editor, live, title_en="Proposed"))
+    review = Review.objects.get(object_id=live.pk)
+    paul, pia = person(PUBLISHER, "Paul"), person(PUBLISHER, "Pia")
+    paul.post(review_url(live), {"review": review.pk, "decision": "publish"})
+    response = pia.post(
+        review_url(live),
+        {"review": review.pk, "decision": "reject", "comment": "Too late."},
+        follow=True,
+    )
+    assert "no longer pending" in response.text
+    review.refresh_from_db()
+    assert (review.state, review.reviewer, review.comment) == ("published", paul.user, "")
+    # And below the page, in the functions themselves (a POST racing past the page's check).
+    from cyberwatch import review as reviews
+
+    with pytest.raises(reviews.ReviewClosed):
+        reviews.reject(review, pia.user, "Too late.")
