@@ -4,7 +4,6 @@ seeks to the same articles an OFFSET would find."""
 
 import contextlib
 import datetime
-from collections import Counter
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -15,7 +14,7 @@ from django.utils import timezone
 
 from news import counts as counting
 from news.counts import CountFilters, Recount, archive_counts, rebuild
-from news.models import Article, ArticleCount
+from news.models import Article, ArticleCount, ArticleCountRollup
 
 from .factories import ArticleFactory, CrimeAreaFactory, InitiativeFactory
 
@@ -28,8 +27,14 @@ def at(year, month, day, hour=12, minute=0):
 
 
 def stored():
-    """The stored rows as comparable data."""
-    return Counter(
+    """The stored rows, the counts and their roll-up, as comparable data."""
+    rows = {
+        ("rollup", *key[:-5]): key[-5:]
+        for key in ArticleCountRollup.objects.values_list(
+            "span", "period", "crime_areas", "count", "count_en", "count_fr", "count_es", "count_ar"
+        )
+    }
+    rows.update(
         {
             key[:-1]: key[-1]
             for key in ArticleCount.objects.values_list(
@@ -45,6 +50,7 @@ def stored():
             )
         }
     )
+    return rows
 
 
 def rebuilt():
@@ -55,7 +61,21 @@ def rebuilt():
     return before, after
 
 
+def rolled_up():
+    """The roll-up worked out here from the stored counts."""
+    sums = {}
+    for span, period, *flags, areas, _initiatives, number in ArticleCount.objects.values_list(
+        "span", "period", "in_en", "in_fr", "in_es", "in_ar", "crime_areas", "initiatives", "count"
+    ):
+        total = sums.setdefault((span, period, areas), [0, 0, 0, 0, 0])
+        total[0] += number
+        for index, flag in enumerate(flags, start=1):
+            total[index] += number if flag else 0
+    return {key: tuple(total) for key, total in sums.items()}
+
+
 def assert_counts_right():
+    assert {key[1:]: value for key, value in stored().items() if key[0] == "rollup"} == rolled_up()
     before, after = rebuilt()
     assert before == after
 
