@@ -227,18 +227,19 @@ def recount(months, article_model, count_model):
 
 
 def rollup_model_of(count_model):
-    """The roll-up model beside `count_model` (None in migrations that predate it)."""
+    """The roll-up model beside `count_model` (None in migrations that predate it). A
+    migration passes its own: a historical model's registry may be an older state's."""
     try:
         return count_model._meta.apps.get_model(count_model._meta.app_label, "ArticleCountRollup")
     except LookupError:
         return None
 
 
-def roll_up(count_model, periods=None):
+def roll_up(count_model, periods=None, rollup_model=None):
     """Write again the roll-up rows of the `ArticleCount` rows of `periods` (a condition on
     span and period; all of them by default): per period and set of crime areas, their sum
     and the sum available in each language."""
-    rollup_model = rollup_model_of(count_model)
+    rollup_model = rollup_model or rollup_model_of(count_model)
     if rollup_model is None:
         return
     periods = periods or Q()

@@ -7,7 +7,10 @@ def fill(apps, schema_editor):
     """The roll-up of the counts already stored."""
     from news.counts import roll_up
 
-    roll_up(apps.get_model("news", "ArticleCount"))
+    roll_up(
+        apps.get_model("news", "ArticleCount"),
+        rollup_model=apps.get_model("news", "ArticleCountRollup"),
+    )
 
 
 class Migration(migrations.Migration):
