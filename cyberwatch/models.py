@@ -169,14 +169,15 @@ class Review(models.Model):
 
     @property
     def author_name(self):
-        return _person(self.author)
+        return person_name(self.author)
 
     @property
     def reviewer_name(self):
-        return _person(self.reviewer)
+        return person_name(self.reviewer)
 
 
-def _person(user):
+def person_name(user):
+    """How the newsroom names a person: their full name, else their username."""
     from django.utils.translation import gettext
 
     if user is None:

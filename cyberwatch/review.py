@@ -28,7 +28,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join, strip_tags
 from django.utils.translation import gettext
 
-from .models import AuditEntry, Review, _person
+from .models import AuditEntry, Review, person_name
 from .publishing import Publishable
 
 # Beyond the form's fields, what a save computes and a proposal must carry.
@@ -115,9 +115,10 @@ def applied(item, review):
         return item
     model = type(item)
     proposed = _deserialised(model, data).object
+    known = {field.name: field for field in model._meta.concrete_fields}
     for name in data.get("fields", {}):
-        field = model._meta.get_field(name)
-        setattr(item, field.attname, getattr(proposed, field.attname))
+        if name in known:  # a field removed since the proposal is left out
+            setattr(item, known[name].attname, getattr(proposed, known[name].attname))
     cache = getattr(item, "_prefetched_objects_cache", None) or {}
     for name, pks in data.get("m2m", {}).items():
         related = model._meta.get_field(name).related_model
@@ -261,7 +262,7 @@ def publish(review, user):
                 item.status = Publishable.Status.PUBLISHED
                 item.save()
                 comment = gettext("Published the draft submitted by %(author)s.")
-            reversion.set_comment(comment % {"author": _name(review.author)})
+            reversion.set_comment(comment % {"author": person_name(review.author)})
         _close(review, user, Review.State.PUBLISHED)
         scheduled = item.published_at > timezone.now()
         AuditEntry.record(
@@ -269,7 +270,7 @@ def publish(review, user):
             user,
             item,
             gettext("review of %(author)s's %(kind)s")
-            % {"author": _name(review.author), "kind": review.get_kind_display()},
+            % {"author": person_name(review.author), "kind": review.get_kind_display()},
         )
     return item
 
@@ -288,10 +289,6 @@ def reject(review, user, comment):
         _close(review, user, Review.State.REJECTED, comment)
         AuditEntry.record(AuditEntry.Action.REJECT, user, item, comment[:300])
     return item
-
-
-def _name(user):
-    return _person(user)
 
 
 # --- comparing ------------------------------------------------------------------------------
