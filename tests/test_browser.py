@@ -46,6 +46,20 @@ def browser():
         browser.close()
 
 
+PASSWORD = "a long passphrase"
+
+
+def signed_in(browser, base, username, password=PASSWORD):
+    """A new browser context signed in to the admin as `username`: its page."""
+    page = browser.new_context().new_page()
+    page.goto(f"{base}/admin/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
+    page.click("input[type=submit]")
+    page.wait_for_url(f"{base}/admin/")
+    return page
+
+
 @pytest.fixture
 def site(live_server, transactional_db):
     call_command("seed_content", verbosity=0)

@@ -8,22 +8,15 @@ import pytest
 from django.contrib.auth import get_user_model
 
 from .factories import ArticleFactory
-from .test_browser import browser  # noqa: F401  (the module's Chromium, fixture)
+from .test_browser import (
+    PASSWORD,
+    browser,  # noqa: F401  (the module's Chromium, fixture)
+    signed_in,
+)
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 pytestmark = pytest.mark.browser
-
-
-def signed_in(browser, base, username):  # noqa: F811
-    context = browser.new_context()
-    page = context.new_page()
-    page.goto(f"{base}/admin/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", "a long passphrase")
-    page.click("input[type=submit]")
-    page.wait_for_url(f"{base}/admin/")
-    return page
 
 
 def test_the_second_of_two_editors_is_refused_and_keeps_what_they_typed(
@@ -33,9 +26,7 @@ def test_the_second_of_two_editors_is_refused_and_keeps_what_they_typed(
 ):
     users = get_user_model().objects
     for username, first_name in [("anna", "Anna"), ("ben", "Ben")]:
-        users.create_superuser(
-            username, f"{username}@example.org", "a long passphrase", first_name=first_name
-        )
+        users.create_superuser(username, f"{username}@example.org", PASSWORD, first_name=first_name)
     article = ArticleFactory(title_en="Botnet dismantled", summary_en="What happened.")
     change = f"{live_server.url}/admin/news/article/{article.pk}/change/"
 

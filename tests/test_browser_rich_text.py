@@ -12,22 +12,15 @@ from django.contrib.auth.models import Group
 from cyberwatch.roles import EDITOR, PUBLISHER
 from news.models import Article
 
-from .test_browser import browser  # noqa: F401  (the module's Chromium, fixture)
+from .test_browser import (
+    PASSWORD,
+    browser,  # noqa: F401  (the module's Chromium, fixture)
+    signed_in,
+)
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 pytestmark = pytest.mark.browser
-PASSWORD = "a long passphrase"
-
-
-def signed_in(browser, base, username):  # noqa: F811
-    page = browser.new_context().new_page()
-    page.goto(f"{base}/admin/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("input[type=submit]")
-    page.wait_for_url(f"{base}/admin/")
-    return page
 
 
 def test_a_french_draft_written_in_the_editor_is_published_on_the_french_list(

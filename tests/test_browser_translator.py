@@ -13,12 +13,15 @@ from cyberwatch.models import Profile
 from cyberwatch.roles import PUBLISHER, TRANSLATOR
 
 from .factories import ArticleFactory
-from .test_browser import browser  # noqa: F401  (the module's Chromium, fixture)
+from .test_browser import (
+    PASSWORD,
+    browser,  # noqa: F401  (the module's Chromium, fixture)
+    signed_in,
+)
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 pytestmark = pytest.mark.browser
-PASSWORD = "a long passphrase"
 
 
 def test_a_translator_adds_arabic_and_it_is_published_in_arabic(
@@ -64,13 +67,3 @@ def test_a_translator_adds_arabic_and_it_is_published_in_arabic(
     assert article.title_en == "Botnet dismantled"
     for context in (page.context, publisher.context):
         context.close()
-
-
-def signed_in(browser, base, username):  # noqa: F811
-    page = browser.new_context().new_page()
-    page.goto(f"{base}/admin/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("input[type=submit]")
-    page.wait_for_url(f"{base}/admin/")
-    return page
