@@ -833,18 +833,17 @@ class ReviewAdmin(admin.ModelAdmin):
     """Every review, pending or done: each links to the item's review page. Read only; reviews
     are made by saving items and decided on their review page."""
 
-    list_display = ["object_repr", "kind", "state", "author", "updated_at", "reviewer", "comment"]
+    list_display = ["item", "kind", "state", "author", "updated_at", "reviewer", "comment"]
     list_display_links = None
+    list_select_related = ["content_type", "author", "reviewer"]  # no query a row
     actions = None
     list_filter = ["state", "kind", "content_type"]
     search_fields = ["object_repr", "comment", "author__username"]
 
-    def object_repr(self, review):
-        meta = review.content_type.model_class()._meta
-        url = reverse(f"admin:{meta.app_label}_{meta.model_name}_review", args=[review.object_id])
-        return format_html('<a href="{}">{}</a>', url, review.object_repr)
-
-    object_repr.short_description = _("item")
+    @admin.display(description=_("item"), ordering="object_repr")
+    def item(self, review):
+        # Not named `object_repr`: the model's field of that name would be shown instead.
+        return format_html('<a href="{}">{}</a>', reviews.review_url(review), review.object_repr)
 
     def has_add_permission(self, request):
         return False

@@ -12,6 +12,7 @@ from django.utils import timezone
 from .languages import available_in_q
 from .models import Review
 from .publishing import Publishable
+from .review import review_url
 from .roles import CONTENT, PUBLISHABLE, may, translated_languages
 from .translations import contains
 
@@ -39,14 +40,11 @@ def _reviews(queryset):
     """Reviews with the link to their item's review page (a query for the list)."""
     rows = []
     for review in queryset.select_related("author", "reviewer", "content_type")[:LISTED]:
-        meta = review.content_type.model_class()._meta
         rows.append(
             {
                 "review": review,
-                "url": reverse(
-                    f"admin:{meta.app_label}_{meta.model_name}_review", args=[review.object_id]
-                ),
-                "kind": meta.verbose_name,
+                "url": review_url(review),
+                "kind": review.content_type.model_class()._meta.verbose_name,
             }
         )
     return rows

@@ -24,6 +24,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core import serializers
 from django.db import models, transaction
 from django.db.models import F
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join, strip_tags
 from django.utils.translation import gettext
@@ -49,6 +50,12 @@ def _still_pending(review):
     if current is None or not current.is_pending:
         raise ReviewClosed
     return current
+
+
+def review_url(review):
+    """The admin page where `review`'s item is reviewed."""
+    meta = review.content_type.model_class()._meta
+    return reverse(f"admin:{meta.app_label}_{meta.model_name}_review", args=[review.object_id])
 
 
 def reviewed(model):

@@ -474,3 +474,21 @@ def test_a_review_decided_meanwhile_is_not_decided_twice(live):
 
     with pytest.raises(reviews.ReviewClosed):
         reviews.reject(review, pia.user, "Too late.")
+
+
+@pytest.mark.django_db
+def test_the_list_of_reviews_links_each_item_in_constant_queries(
+    live, django_assert_max_num_queries
+):
+    publisher = person(PUBLISHER, "Paul")
+    for number in range(3):
+        article = ArticleFactory(title_en=f"Live {number}")
+        editor = person(EDITOR, f"Eve{number}")
+        editor.post(change_url(article), form_of(editor, article, title_en=f"Changed {number}"))
+    assert Review.objects.filter(state="pending").count() == 3
+    with django_assert_max_num_queries(8):  # as for one review: no query a row
+        page = publisher.get(reverse("admin:cyberwatch_review_changelist"))
+    assert page.status_code == 200
+    for review in Review.objects.all():
+        url = reverse("admin:news_article_review", args=[review.object_id])
+        assert f'href="{url}"' in page.text
