@@ -1,27 +1,41 @@
-from django.views.generic import DetailView, ListView
+from django.utils import timezone
+from django.views.generic import DetailView, TemplateView
 
 from cyberwatch.pages import TranslatedDetailMixin
 from cyberwatch.slugs import PreviousSlugRedirectMixin
 
+from . import public
 from .models import Advice, CrimeArea
 
 RELATED_NEWS = 5
 
 
-class CrimeAreaListView(ListView):
-    queryset = CrimeArea.objects.published().with_card_data()
+class CrimeAreaListView(TemplateView):
     template_name = "crimes/crimearea_list.jinja"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(object_list=public.crime_area_cards(), **kwargs)
 
 
 class CrimeAreaDetailView(TranslatedDetailMixin, PreviousSlugRedirectMixin, DetailView):
+    model = CrimeArea
     queryset = CrimeArea.objects.published().with_card_data()
     template_name = "crimes/crimearea_detail.jinja"
 
+    def get_public_object(self, slug):
+        # The crime areas are a handful of rows, which the page's cards read anyway.
+        self.crime_areas = public.crime_area_cards()
+        return next((area for area in self.crime_areas if area.slug == slug), None)
+
     def get_context_data(self, **kwargs):
+        now = timezone.now()
+        area = self.object
+        crime_areas = getattr(self, "crime_areas", None) or public.crime_areas()
+        news = public.news_cards(now, area.pk, number=RELATED_NEWS)
         # Related news comes through the reverse relation: this app never imports `news`.
         return super().get_context_data(
-            advice=self.object.advice.published(),
-            related_news=self.object.articles.published().with_card_data()[:RELATED_NEWS],
+            advice=public.advice_of(now, area.pk),
+            related_news=public.with_crime_areas(news, crime_areas),
             **kwargs,
         )
 

@@ -1,6 +1,7 @@
 """What the public detail views share: the item's languages for hreflang, and staff preview."""
 
-from django.utils.translation import get_language
+from django.http import Http404
+from django.utils.translation import get_language, gettext
 
 
 class TranslatedDetailMixin:
@@ -8,19 +9,40 @@ class TranslatedDetailMixin:
     preview_item = None
     preview_review = None
 
-    def public_or_preview(self, manager):
-        """What the public sees (`published()`); staff who may change the model also see drafts
-        and scheduled items, to preview them on the public templates."""
-        model = manager.model
+    def sees_unpublished(self, model):
+        """Staff who may change the model also see drafts and scheduled items, to preview them
+        on the public templates."""
         user = self.request.user
-        if user.is_staff and user.has_perm(
+        return user.is_staff and user.has_perm(
             f"{model._meta.app_label}.change_{model._meta.model_name}"
-        ):
-            return manager.all()
-        return manager.published()
+        )
+
+    def public_or_preview(self, manager):
+        """What the public sees (`published()`), or everything for those who preview."""
+        return manager.all() if self.sees_unpublished(manager.model) else manager.published()
+
+    def get_public_object(self, slug):
+        """The public item at `slug`, or None: a view (with its `model`) whose public query is
+        compiled once (cyberwatch/prepared.py) finds it here rather than through
+        `get_queryset()`, which previews and the previous slugs' redirects still use."""
+        raise NotImplementedError
 
     def get_object(self, queryset=None):
         if self.preview_item is None:
+            slug = self.kwargs.get(self.slug_url_kwarg)
+            if (
+                queryset is None
+                and slug is not None
+                and type(self).get_public_object is not TranslatedDetailMixin.get_public_object
+                and not self.sees_unpublished(self.model)
+            ):
+                item = self.get_public_object(slug)
+                if item is None:
+                    raise Http404(
+                        gettext("No %(verbose_name)s found matching the query")
+                        % {"verbose_name": self.model._meta.verbose_name}
+                    )
+                return item
             return super().get_object(queryset)
         from .review import applied
 

@@ -2,13 +2,14 @@
 
 from django.contrib import admin
 from django.template.response import TemplateResponse
+from django.utils import timezone
 from django.utils.translation import gettext
 from django.views import defaults
 from django.views.generic import TemplateView
 
-from crimes.models import Advice, CrimeArea, OverviewSection
-from initiatives.models import Initiative
-from news.models import Article
+from crimes import public as crime_area_public
+from initiatives import public as initiative_public
+from news import public as news_public
 
 from . import dashboard
 
@@ -19,15 +20,15 @@ class HomeView(TemplateView):
     template_name = "home.jinja"
 
     def get_context_data(self, **kwargs):
-        crime_areas = list(CrimeArea.objects.published().with_card_data())
+        now = timezone.now()
+        crime_areas = crime_area_public.crime_area_cards()
+        latest = news_public.latest_cards(now, number=LATEST_NEWS_ON_HOME)
         return super().get_context_data(
-            overview=OverviewSection.objects.published(),
+            overview=crime_area_public.overview(),
             crime_areas=crime_areas,
-            initiatives=Initiative.objects.published().tree(),
-            latest_news=Article.objects.published().with_card_data(crime_areas)[
-                :LATEST_NEWS_ON_HOME
-            ],
-            advice=Advice.objects.published(),
+            initiatives=initiative_public.tree(initiative_public.initiatives()),
+            latest_news=crime_area_public.with_crime_areas(latest, crime_areas),
+            advice=crime_area_public.advice(now),
             **kwargs,
         )
 

@@ -1,29 +1,45 @@
-from django.views.generic import DetailView, ListView
+from django.utils import timezone
+from django.views.generic import DetailView, TemplateView
 
+from crimes import public as crime_area_public
 from cyberwatch.pages import TranslatedDetailMixin
 from cyberwatch.slugs import PreviousSlugRedirectMixin
 
+from . import public
 from .models import Initiative
 
 RELATED_NEWS = 5
 
 
-class InitiativeListView(ListView):
+class InitiativeListView(TemplateView):
     """The initiatives as a tree: each top-level initiative with its parts under it."""
 
     template_name = "initiatives/initiative_list.jinja"
 
-    def get_queryset(self):
-        return Initiative.objects.published().tree()
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(object_list=public.tree(public.initiatives()), **kwargs)
 
 
 class InitiativeDetailView(TranslatedDetailMixin, PreviousSlugRedirectMixin, DetailView):
-    queryset = Initiative.objects.published().select_related("parent").prefetch_related("children")
+    model = Initiative
+    queryset = Initiative.objects.published()
     template_name = "initiatives/initiative_detail.jinja"
 
+    def get_public_object(self, slug):
+        # The initiatives are a handful of rows: its parent and parts come from them too.
+        self.initiatives = public.initiatives()
+        return next((item for item in self.initiatives if item.slug == slug), None)
+
     def get_context_data(self, **kwargs):
+        initiative = self.object
+        items = getattr(self, "initiatives", None) or public.initiatives()
+        news = public.news_cards(timezone.now(), initiative.pk, number=RELATED_NEWS)
         # Related news comes through the reverse relation: this app never imports `news`.
         return super().get_context_data(
-            related_news=self.object.articles.published().with_card_data()[:RELATED_NEWS],
+            parent=next((item for item in items if item.pk == initiative.parent_id), None),
+            parts=[item for item in items if item.parent_id == initiative.pk],
+            related_news=crime_area_public.with_crime_areas(
+                news, crime_area_public.crime_areas() if news else []
+            ),
             **kwargs,
         )

@@ -8,7 +8,7 @@ from django.db.models.query import ModelIterable
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.utils import build_localized_fieldname
 
-from crimes.models import CrimeArea
+from crimes.models import CrimeArea, with_crime_areas
 from cyberwatch.editing import Versioned
 from cyberwatch.images import WithImage
 from cyberwatch.languages import (
@@ -24,7 +24,7 @@ from cyberwatch.search import search_document_field
 from cyberwatch.slugs import KeepsPreviousSlugs
 from cyberwatch.translations import TracksTranslations
 
-from .counts import LANGUAGE_COLUMNS, MONTH, YEAR, Recount, tag_pks, tags_of, with_any_crime_area
+from .counts import LANGUAGE_COLUMNS, MONTH, YEAR, Recount, tag_pks, with_any_crime_area
 
 TEXT_FIELDS = ("summary", "body")  # with the title, what makes an article available
 SEARCHED_FIELDS = ("title", "summary")  # what the words filter looks at
@@ -43,32 +43,30 @@ CARD_COLUMNS = [
 
 
 class CardIterable(ModelIterable):
-    """Articles for cards: each with `card_crime_areas`, its public crime areas in their order,
-    from the pks its row brings (`card_area_pks`) and the crime areas (a handful of rows)
-    rather than a prefetch, which cost a query and built a crime area for every tag."""
+    """Articles for cards, with their `card_crime_areas` (crimes.public.with_crime_areas)."""
 
     def __iter__(self):
         articles = list(super().__iter__())
         crime_areas = self.queryset._card_crime_areas
         if crime_areas is None:
             crime_areas = CrimeArea.objects.published()
-        order = {area.pk: (index, area) for index, area in enumerate(crime_areas)}
-        for article in articles:
-            found = sorted(order[pk] for pk in tags_of(article.card_area_pks) if pk in order)
-            article.card_crime_areas = [area for _index, area in found]
-            yield article
+        yield from with_crime_areas(articles, crime_areas)
 
 
 class ArticleQuerySet(PublishedQuerySetMixin, TranslatedQuerySet):
     _card_crime_areas = None
 
-    def with_card_data(self, crime_areas=None):
+    def cards(self):
         """What an article card shows, and only that, in one query: the articles' card columns
-        with their crime areas' pks. `crime_areas`: the public crime areas when the page has
-        them already (a second query otherwise)."""
-        queryset = self.only(*CARD_COLUMNS).annotate(
+        with their crime areas' pks (`card_area_pks`)."""
+        return self.only(*CARD_COLUMNS).annotate(
             card_area_pks=tag_pks(Article.crime_areas.through, "crimearea_id")
         )
+
+    def with_card_data(self, crime_areas=None):
+        """`cards()`, each with its public crime areas as `card_crime_areas`. `crime_areas`: the
+        public crime areas when the page has them already (a second query otherwise)."""
+        queryset = self.cards()
         queryset._iterable_class = CardIterable
         queryset._card_crime_areas = crime_areas
         return queryset

@@ -4,12 +4,15 @@ from django.utils.translation import get_language
 from django.views.generic import DetailView
 from django_filters.views import FilterView
 
+from crimes import public as crime_area_public
 from crimes.models import CrimeArea
 from cyberwatch.pages import TranslatedDetailMixin
 from cyberwatch.search import search_words
 from cyberwatch.slugs import PreviousSlugRedirectMixin
+from initiatives import public as initiative_public
 from initiatives.models import Initiative
 
+from . import public
 from .counts import (
     CountedArticles,
     SeekableArticles,
@@ -90,22 +93,40 @@ class ArticleListView(FilterView):
 
 
 class ArticleDetailView(TranslatedDetailMixin, PreviousSlugRedirectMixin, DetailView):
+    model = Article
     template_name = "news/article_detail.jinja"
 
     def get_queryset(self):
-        # Its crime areas' pks come with the row; the crime areas themselves (a handful) serve
-        # its topics and the related cards alike.
-        return (
-            self.public_or_preview(Article.objects)
-            .annotate(crime_area_pks=tag_pks(Article.crime_areas.through, "crimearea_id"))
-            .prefetch_related("initiatives")
+        # Its crime areas' and initiatives' pks come with the row; the crime areas and the
+        # initiatives themselves (a handful each) serve its topics and the related cards.
+        return self.public_or_preview(Article.objects).annotate(
+            crime_area_pks=tag_pks(Article.crime_areas.through, "crimearea_id"),
+            initiative_pks=tag_pks(Article.initiatives.through, "initiative_id"),
         )
 
+    def get_public_object(self, slug):
+        found = public.article(timezone.now(), slug)
+        return found[0] if found else None
+
     def get_context_data(self, **kwargs):
-        crime_areas = list(CrimeArea.objects.published())
-        pks = set(tags_of(self.object.crime_area_pks))
+        article = self.object
+        now = timezone.now()
+        crime_areas = crime_area_public.crime_areas()
+        area_pks = tags_of(article.crime_area_pks)
+        initiative_pks = set(tags_of(article.initiative_pks))
+        related = []
+        if area_pks:
+            related = public.related_cards(
+                now, article.pk, tuple(area_pks), number=RELATED_ARTICLES
+            )
+            crime_area_public.with_crime_areas(related, crime_areas)
         return super().get_context_data(
-            crime_areas=[area for area in crime_areas if area.pk in pks],
-            related_articles=self.object.related_articles(crime_areas)[:RELATED_ARTICLES],
+            crime_areas=[area for area in crime_areas if area.pk in set(area_pks)],
+            initiatives=(
+                [item for item in initiative_public.initiatives() if item.pk in initiative_pks]
+                if initiative_pks
+                else []
+            ),
+            related_articles=related,
             **kwargs,
         )

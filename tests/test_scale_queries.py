@@ -67,9 +67,10 @@ PINNED = {
     "/en/news/?date_after=2014-03-15&date_before=2015-06-10": 5,
     "/en/news/?q=cybercrime": 4,  # crime areas, counts of the matches, cards, initiatives
     "/fr/news/?q=interpol+police&language=fr": 4,
-    "/en/news/{article}/": 4,  # the article, its initiatives, crime areas, related cards
-    "/ar/crimes/abuse/": 5,
-    "/en/initiatives/igci/": 4,
+    # The article, crime areas, related cards (and the initiatives when it has some).
+    "/en/news/{article}/": 3,
+    "/ar/crimes/abuse/": 4,  # crime areas, their examples, advice, news cards
+    "/en/initiatives/igci/": 3,  # initiatives, news cards, crime areas
 }
 
 

@@ -1,0 +1,60 @@
+"""The queries of the public crime-area pages, compiled once (cyberwatch/prepared.py).
+
+Crime areas, their examples and the advice are a handful of rows each: a page reads them
+whole, once, and picks what it shows from them."""
+
+from collections import defaultdict
+
+from cyberwatch.prepared import Prepared
+
+from .models import Advice, CrimeArea, CrimeExample, OverviewSection, with_crime_areas
+
+__all__ = ["with_crime_areas"]  # the news cards' crime areas, for every page that shows cards
+
+
+@Prepared
+def crime_areas():
+    """Every public crime area, in their order."""
+    return CrimeArea.objects.published()
+
+
+@Prepared
+def _examples():
+    return CrimeExample.objects.published()
+
+
+def crime_area_cards():
+    """The public crime areas, each with its examples as `card_examples`."""
+    areas = crime_areas()
+    examples = defaultdict(list)
+    if areas:
+        for example in _examples():
+            examples[example.crime_area_id].append(example)
+    for area in areas:
+        area.card_examples = examples[area.pk]
+    return areas
+
+
+@Prepared
+def advice(now):
+    """The public advice, newest first."""
+    return Advice.objects.published(now)
+
+
+@Prepared
+def advice_of(now, crime_area_pk):
+    return Advice.objects.published(now).filter(crime_areas=crime_area_pk)
+
+
+@Prepared
+def news_cards(now, crime_area_pk, *, number):
+    """Cards of the newest public articles of a crime area."""
+    # Through the reverse relation: this app never imports `news`.
+    articles = CrimeArea.articles.rel.related_model.objects
+    return articles.published(now).filter(crime_areas=crime_area_pk).cards()[:number]
+
+
+@Prepared
+def overview():
+    """The home page's introduction, in its sections' order."""
+    return OverviewSection.objects.published()

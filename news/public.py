@@ -1,0 +1,43 @@
+"""The queries of the public news pages, compiled once (cyberwatch/prepared.py): what the
+public sees is always `published(now)`, and these run it without building the ORM query again
+on every request."""
+
+from cyberwatch.prepared import Prepared
+
+from .counts import tag_pks, with_any_crime_area
+from .models import Article
+
+# Columns a public page never shows: the search documents (read by the words filter in SQL
+# only) and the fallback language per page language (read in SQL by the list's filters).
+NOT_SHOWN = [
+    *(f"search_{code}" for code in ("en", "fr", "es", "ar")),
+    *(f"shown_language_{code}" for code in ("en", "fr", "es", "ar")),
+]
+
+
+@Prepared
+def article(now, slug):
+    """The public article at `slug` (a list of at most one), with its crime areas' and
+    initiatives' pks as `crime_area_pks` and `initiative_pks` (text, `3,1`)."""
+    return (
+        Article.objects.published(now)
+        .filter(slug=slug)
+        .defer(*NOT_SHOWN)
+        .annotate(
+            crime_area_pks=tag_pks(Article.crime_areas.through, "crimearea_id"),
+            initiative_pks=tag_pks(Article.initiatives.through, "initiative_id"),
+        )[:1]
+    )
+
+
+@Prepared
+def related_cards(now, pk, crime_area_pks, *, number):
+    """Cards of other public articles sharing one of `crime_area_pks`, newest first."""
+    return with_any_crime_area(
+        Article.objects.published(now).exclude(pk=pk), crime_area_pks
+    ).cards()[:number]
+
+
+@Prepared
+def latest_cards(now, *, number):
+    return Article.objects.published(now).cards()[:number]

@@ -1,0 +1,117 @@
+"""Queries compiled once (cyberwatch/prepared.py) give what the ORM gives, for every value,
+language and time zone, and refuse what they cannot replace."""
+
+import datetime
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone, translation
+
+from cyberwatch.prepared import Prepared
+from news.counts import with_any_crime_area
+from news.models import Article
+from tests.factories import ArticleFactory, CrimeAreaFactory
+
+
+def build_public(now, pks, *, language=None):
+    queryset = Article.objects.published(now).filter(pk__in=pks)
+    if language is not None:
+        queryset = queryset.filter(**{f"available_{language}": True})
+    return queryset.order_by("title", "pk")
+
+
+public = Prepared(build_public)
+
+
+@pytest.fixture
+def articles(db):
+    now = timezone.now()
+    areas = CrimeAreaFactory.create_batch(2)
+    made = [
+        ArticleFactory(
+            title_en=f"Zebra {n}" if n % 2 else f"Aardvark {n}",
+            title_fr=f"Abeille {n}" if n % 2 else f"Zèbre {n}",
+            summary_fr="Résumé.",
+            published_at=now - datetime.timedelta(days=n),
+            crime_areas=[areas[n % 2]],
+        )
+        for n in range(6)
+    ]
+    made.append(ArticleFactory(future=True))
+    return made, areas
+
+
+def pks(items):
+    return [item.pk for item in items]
+
+
+@pytest.mark.django_db
+def test_the_results_are_the_orms_for_other_values_languages_and_shapes(articles):
+    made, _areas = articles
+    every = tuple(pks(made))
+    cases = [
+        (timezone.now(), every, None),
+        (timezone.now(), every[:3], None),
+        (timezone.now() - datetime.timedelta(days=3, hours=1), every, None),
+        (timezone.now() + datetime.timedelta(days=2), every, "fr"),
+        (timezone.now(), (), None),  # Django finds `pk__in=()` empty: no query at all
+        (timezone.now(), every[1:2], "en"),
+    ]
+    for language in ("en", "fr"):
+        with translation.override(language):  # modeltranslation orders by title_<language>
+            for now, chosen, available in cases:
+                expected = pks(build_public(now, list(chosen), language=available))
+                assert pks(public(now, chosen, language=available)) == expected
+                # Compiled, run again; a column chosen by a constant is compiled apart.
+                assert pks(public(now, chosen, language=available)) == expected
+    with translation.override("en"):
+        english = pks(public(timezone.now(), every))
+    with translation.override("fr"):
+        french = pks(public(timezone.now(), every))
+    assert english != french  # the order follows the language's titles
+
+
+@pytest.mark.django_db
+def test_a_query_is_compiled_once_and_runs_as_one_statement(articles):
+    made, areas = articles
+    related = Prepared(
+        lambda now, pk, area_pks, *, number: with_any_crime_area(
+            Article.objects.published(now).exclude(pk=pk), area_pks
+        ).cards()[:number]
+    )
+    now = timezone.now()
+    first = related(now, made[0].pk, (areas[0].pk,), number=2)
+    with CaptureQueriesContext(connection) as queries:
+        second = related(now, made[1].pk, (areas[1].pk,), number=2)
+    assert len(queries) == 1
+    expected = with_any_crime_area(
+        Article.objects.published(now).exclude(pk=made[1].pk), [areas[1].pk]
+    ).cards()[:2]
+    assert pks(second) == pks(expected) and pks(second) != pks(first)
+    assert [item.card_area_pks for item in second] == [str(areas[1].pk)] * len(second)
+    # A constant (a slice's bound, written into the SQL) is part of the shape.
+    assert len(related(now, made[1].pk, (areas[1].pk,), number=1)) == 1
+
+
+@pytest.mark.django_db
+def test_values_in_another_time_zone_compare_as_moments(articles):
+    made, _areas = articles
+    utc_now = timezone.now()
+    paris_now = timezone.localtime(utc_now)
+    with timezone.override("America/New_York"):
+        assert pks(public(paris_now, tuple(pks(made)))) == pks(build_public(utc_now, pks(made)))
+
+
+@pytest.mark.django_db
+def test_a_value_that_is_not_a_plain_parameter_is_refused(articles):
+    contains = Prepared(lambda word: Article.objects.filter(title_en__contains=word))
+    with pytest.raises(ImproperlyConfigured, match="transformed"):
+        contains("Zebra")
+    sliced = Prepared(lambda number: Article.objects.all()[:number])
+    with pytest.raises(ImproperlyConfigured, match="not a plain parameter"):
+        sliced(3)
+    unknown = Prepared(lambda value: Article.objects.filter(pk=value))
+    with pytest.raises(ImproperlyConfigured, match="float"):
+        unknown(1.5)
