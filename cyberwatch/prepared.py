@@ -12,10 +12,11 @@ into objects) and runs it again with the new values:
 
     latest(timezone.now(), 3, number=5)   # a list, as list(queryset) gives
 
-The builder is called once per *shape* (below) with stand-ins for the values, and Django compiles the
-queryset it returns. Where a stand-in lands among the SQL's parameters is remembered; later
-calls put their own values there. The SQL text and the way rows become objects are Django's
-own, so the results are exactly those of `list(builder(*values))` (tests/test_prepared.py).
+The builder is called once per *shape* (below) with stand-ins for the values, and Django
+compiles the queryset it returns. Where a stand-in lands among the SQL's parameters is
+remembered; later calls put their own values there. The SQL text and the way rows become
+objects are Django's own, so the results are exactly those of `list(builder(*values))`
+(tests/test_prepared.py).
 
 Keyword arguments are not values but constants of the query (a slice's bounds, a column's
 name, which Django writes into the SQL): they are passed to the builder as they are.
