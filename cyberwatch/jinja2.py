@@ -7,12 +7,18 @@ The admin keeps Django's templates. What the templates need from Django is here:
 static files, localised dates, the fallback rule and rich text.
 """
 
+import datetime
+import functools
+
 from django.conf import settings
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.template.backends import jinja2 as django_jinja2
 from django.templatetags.static import static
 from django.test.signals import template_rendered
-from django.urls import reverse, translate_url
+from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse, translate_url
 from django.utils import formats, timezone
+from django.utils.encoding import iri_to_uri
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import (
@@ -21,8 +27,11 @@ from django.utils.translation import (
     get_language_info,
     gettext,
     ngettext,
+    override,
+    trans_real,
 )
 from jinja2 import Environment
+from markupsafe import Markup
 
 from .languages import text_direction
 from .sanitising import clean_html
@@ -33,7 +42,52 @@ def date(moment, format_name="DATE_FORMAT"):
     a datetime in the site's time zone."""
     if not moment:
         return ""
-    return formats.date_format(localtime(moment), format_name, use_l10n=True)
+    moment = localtime(moment)
+    if format_name == "DATE_FORMAT":  # the day alone: the same text for every moment of it
+        day = moment.date() if isinstance(moment, datetime.datetime) else moment
+        return _day(day, get_language())
+    return formats.date_format(moment, format_name, use_l10n=True)
+
+
+@functools.lru_cache(maxsize=4096)
+def _day(day, language):
+    return formats.date_format(day, "DATE_FORMAT", use_l10n=True)
+
+
+def time_tag(moment):
+    """`<time datetime="…">` with the moment's date in the active language's format."""
+    return format_html('<time datetime="{}">{}</time>', iso(moment), date(moment))
+
+
+def language_badge(shown):
+    """The badge of an item shown in another language than the page's (empty otherwise)."""
+    if not shown.is_fallback:
+        return ""
+    name = shown.language_name
+    return format_html(
+        '<span class="language-badge" title="{}"><span class="visually-hidden">{} </span>{}</span>',
+        gettext("Not available in this language; shown in %(language)s") % {"language": name},
+        gettext("In"),
+        name,
+    )
+
+
+def item_link(item, badge=False):
+    """A link to an item, named by its title as the page shows it (with the badge of its
+    language when `badge` and it is shown in another). Made once per item and language: a
+    list's cards link the same few crime areas again and again."""
+    key = (get_language(), badge)
+    links = item.__dict__.setdefault("_cyberwatch_links", {})
+    link = links.get(key)
+    if link is None:
+        shown = item.shown_in(key[0])
+        link = format_html(
+            '<a href="{}"{}>{}</a>', item.get_absolute_url(), lang_attributes(shown), shown.label
+        )
+        if badge and shown.is_fallback:
+            link = format_html("{} {}", link, language_badge(shown))
+        links[key] = link
+    return link
 
 
 def iso(moment):
@@ -46,7 +100,23 @@ def localtime(moment):
 
 
 def url(viewname, *args, **kwargs):
-    return reverse(viewname, args=args or None, kwargs=kwargs or None)
+    if args or kwargs:
+        return reverse(viewname, args=args or None, kwargs=kwargs or None)
+    # A page links the same few lists several times (the menu, the form, "clear filters").
+    return _url(viewname, get_language(), get_script_prefix(), get_urlconf())
+
+
+@functools.lru_cache(maxsize=256)
+def _url(viewname, language, script_prefix, urlconf):
+    return reverse(viewname, urlconf=urlconf)
+
+
+@receiver(setting_changed)
+def _forget_urls(setting, **kwargs):
+    if setting in {"ROOT_URLCONF", "LANGUAGES", "LANGUAGE_CODE", "FORCE_SCRIPT_NAME"}:
+        _url.cache_clear()
+    if setting in {"LANGUAGES", "LANGUAGE_CODE", "FORMAT_MODULE_PATH", "TIME_ZONE"}:
+        _day.cache_clear()
 
 
 def shown_in(item):
@@ -71,8 +141,23 @@ def translated_paths(request):
     language switcher and the hreflang links both need them."""
     paths = getattr(request, "_translated_paths", None)
     if paths is None:
-        path = request.get_full_path()
-        paths = {code: translate_url(path, code) for code, _name in settings.LANGUAGES}
+        match = request.resolver_match
+        if match is None or match.namespace == "admin" or not match.url_name:
+            path = request.get_full_path()
+            paths = {code: translate_url(path, code) for code, _name in settings.LANGUAGES}
+        else:
+            # translate_url() without resolving the path again: the request's match is known.
+            query = request.META.get("QUERY_STRING", "")
+            query = f"?{iri_to_uri(query)}" if query else ""
+            paths = {}
+            for code, _name in settings.LANGUAGES:
+                with override(code):
+                    try:
+                        paths[code] = (
+                            reverse(match.view_name, args=match.args, kwargs=match.kwargs) + query
+                        )
+                    except NoReverseMatch:
+                        paths[code] = request.get_full_path()
         request._translated_paths = paths
     return paths
 
@@ -126,8 +211,26 @@ def querystring(request, **changes):
 
 
 def page(request):
-    """Context processor: what every public page's layout reads."""
-    return {"LANGUAGE_CODE": get_language(), "LANGUAGE_BIDI": get_language_bidi()}
+    """Context processor: what every public page's layout reads, and the page's translations
+    (Jinja2's `_()`, `gettext()` and `ngettext()`), bound once to the active language's
+    catalogue: each of a page's hundred messages would otherwise look the language up again."""
+    language = get_language()
+    context = {"LANGUAGE_CODE": language, "LANGUAGE_BIDI": get_language_bidi()}
+    if language:
+        catalogue = trans_real.translation(language)
+        context["gettext"] = functools.partial(_gettext, catalogue.gettext)
+        context["ngettext"] = functools.partial(_ngettext, catalogue.ngettext)
+    return context
+
+
+def _gettext(translate, message, **variables):
+    # As Jinja2's "newstyle" gettext: the translation is a format string, escaped.
+    return Markup(translate(message)) % variables  # noqa: S704 — our catalogue, as Jinja2 does
+
+
+def _ngettext(translate, singular, plural, number, **variables):
+    variables.setdefault("num", number)
+    return Markup(translate(singular, plural, number)) % variables  # noqa: S704
 
 
 def environment(**options):
@@ -138,6 +241,10 @@ def environment(**options):
     env.globals.update(
         url=url,
         static=static,
+        time_tag=time_tag,
+        date=time_tag,
+        language_badge=language_badge,
+        item_link=item_link,
         shown_in=shown_in,
         text_direction=text_direction,
         language_links=language_links,

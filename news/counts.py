@@ -34,6 +34,8 @@ from django.db.models import Aggregate, Exists, OuterRef, Q, Subquery, Sum, Text
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from cyberwatch.prepared import Prepared
+
 LANGUAGE_COLUMNS = ("en", "fr", "es", "ar")
 SEPARATOR = ","
 
@@ -399,12 +401,27 @@ class CountFilters:
 
 @dataclass
 class Slice:
-    """A stretch of time with its number of matching public articles, newest first."""
+    """A stretch of time with its number of matching public articles, newest first: a stored
+    year or month from `period` (its first day), or exactly `[start, end)` when given (a
+    partial month, counted directly). Its bounds are worked out when a deep page asks."""
 
-    start: datetime.datetime
-    end: datetime.datetime
+    period: datetime.date
     count: int
     span: str  # YEAR, MONTH or "" (counted directly)
+    bounds: tuple | None = None
+
+    @property
+    def start(self):
+        return self.bounds[0] if self.bounds else aware(self.period)
+
+    @property
+    def end(self):
+        if self.bounds:
+            return self.bounds[1]
+        period = self.period
+        return aware(
+            period.replace(year=period.year + 1) if self.span == YEAR else next_month(period)
+        )
 
 
 @dataclass
@@ -496,82 +513,41 @@ def archive_counts(filters, now, article_model, count_model):
     counts = ArchiveCounts()
     slices = {}
 
-    stored = Q()
-    if year_range:
-        first, last = year_range
-        stored = Q(span=YEAR, period__lt=last) & (Q(period__gte=first) if first else Q())
-    if months:
-        stored |= Q(span=MONTH, period__in=months)
+    stored = bool(year_range or months)
     if stored:
         # One pass over the stored rows: per period and set of crime areas, with the number
         # available in each language; folded into years, languages and crime areas here.
-        model, condition = filters.stored_rows(count_model)
-        if model is count_model:
-            rows = (
-                count_model.objects.filter(stored, condition)
-                .values_list("span", "period", "crime_areas")
-                .annotate(
-                    number=Sum("count"),
-                    **{
-                        f"number_{code}": Sum("count", filter=Q(**{f"in_{code}": True}))
-                        for code in LANGUAGE_COLUMNS
-                    },
-                )
-                .order_by()
-            )
-        else:  # already one row per period and set of crime areas
-            rows = (
-                model.objects.filter(stored, condition)
-                .values_list(
-                    "span",
-                    "period",
-                    "crime_areas",
-                    "count",
-                    *(f"count_{code}" for code in LANGUAGE_COLUMNS),
-                )
-                .order_by()
-            )
+        first, last = year_range or (None, None)
+        rows = _stored_rows(
+            first,
+            last,
+            tuple(months),
+            count_model=count_model,
+            language=filters.language,
+            crime_areas=filters.crime_areas,
+            initiative=filters.initiative,
+        )
         for span, period, areas, number, *by_language in rows:
             if period not in slices:
-                end = period.replace(year=period.year + 1) if span == YEAR else next_month(period)
-                slices[period] = Slice(aware(period), aware(end), 0, span)
+                slices[period] = Slice(period, 0, span)
             slices[period].count += number
             counts.add_group(period.year, number, by_language, tags_of(areas))
 
     # Counted from the articles: partial months (public ones only), and the articles of the
     # stored periods that are not public now, still in the future or past their end
     # (`unpublish_at`): taken off, as the rows count every published article.
-    dated = Q()
-    for start, end in direct:
-        dated |= Q(published_at__gte=start, published_at__lt=end)
-    if stored:
-        dated |= Q(published_at__gt=now, published_at__lt=horizon)
-    # One query: the dated stretches and the ended articles are a UNION, each side on its own
-    # index (the publication order; the partial index of ends, whose side checks the status
-    # here, or SQLite would rather walk every published article by status). Each article's
-    # crime areas come in its row.
-    parts = []
-    if dated:
-        parts.append(dated & Q(status="published"))
-    if stored:
-        parts.append(Q(unpublish_at__lte=now))
-    if parts:
-        base = filters.articles(article_model._base_manager.all())
-        queries = [
-            base.filter(part)
-            .order_by()
-            .annotate(counted_areas=tag_pks(article_model.crime_areas.through, "crimearea_id"))
-            .values_list(
-                "pk",
-                "status",
-                "published_at",
-                *(f"available_{code}" for code in LANGUAGE_COLUMNS),
-                "counted_areas",
-                "unpublish_at",
-            )
-            for part in parts
-        ]
-        rows = queries[0].union(*queries[1:]) if len(queries) > 1 else queries[0]
+    if direct or stored:
+        rows = _direct_rows(
+            now if stored else None,
+            horizon if stored else None,
+            tuple(moment for stretch in direct for moment in stretch),
+            filters.start,
+            filters.end,
+            filters.crime_areas,
+            filters.initiative,
+            article_model=article_model,
+            language=filters.language,
+        )
         for _pk, status, published_at, *languages, areas, unpublish_at in rows:
             if status != "published":
                 continue
@@ -590,16 +566,17 @@ def archive_counts(filters, now, article_model, count_model):
             if key not in slices:
                 if sign < 0:  # never: a row taken off lies in a stored period, which has a slice
                     continue
-                slices[key] = Slice(aware(month), aware(next_month(month)), 0, "")
+                slices[key] = Slice(month, 0, "")
             slices[key].count += sign
             if slices[key].span == "":
                 # A partial month: exactly the range counted directly.
                 for start, end in direct:
                     if start <= published_at < end:
-                        slices[key].start, slices[key].end = start, end
+                        slices[key].bounds = (start, end)
+    # Periods do not overlap: their first days order them as their starts would.
     counts.slices = sorted(
         (piece for piece in slices.values() if piece.count > 0),
-        key=lambda piece: piece.start,
+        key=lambda piece: piece.period,
         reverse=True,
     )
     return counts
@@ -621,36 +598,150 @@ def month_slices(year_slice, filters, now, count_model, article_model):
     """The months of a year slice, newest first, for a seek inside it (one query, plus the
     future of the current year when it is that year)."""
     year = local(year_slice.start).date()
-    model, condition = filters.stored_rows(count_model)
     counter = Counter(
         dict(
-            model.objects.filter(
-                condition,
-                span=MONTH,
-                period__gte=year,
-                period__lt=year.replace(year=year.year + 1),
+            _month_rows(
+                year,
+                year.replace(year=year.year + 1),
+                count_model=count_model,
+                language=filters.language,
+                crime_areas=filters.crime_areas,
+                initiative=filters.initiative,
             )
-            .values_list("period")
-            .annotate(number=Sum("count"))
-            .order_by()
         )
     )
     # Taken off: the year's articles not public now, in the future or past their end (a UNION,
     # each side on its own index, as in archive_counts).
-    base = filters.articles(article_model._base_manager.all()).order_by()
-    columns = ("pk", "status", "published_at")
-    hidden = base.filter(unpublish_at__lte=now).values_list(*columns)
-    if year_slice.end > now:
-        future = base.filter(status="published", published_at__gt=now)
-        hidden = hidden.union(future.values_list(*columns))
+    hidden = _hidden_rows(
+        now,
+        filters.start,
+        filters.end,
+        filters.crime_areas,
+        filters.initiative,
+        article_model=article_model,
+        language=filters.language,
+        future=year_slice.end > now,
+    )
     for _pk, status, moment in hidden:
         if status == "published" and year_slice.start <= moment < year_slice.end:
             counter[month_start(moment)] -= 1
     return [
-        Slice(aware(month), aware(next_month(month)), number, MONTH)
+        Slice(month, number, MONTH)
         for month, number in sorted(counter.items(), reverse=True)
         if number > 0
     ]
+
+
+# The queries of a request, compiled once (cyberwatch/prepared.py). The crime areas, the
+# language and the initiative of the stored rows' condition are constants (a `LIKE` on the tags'
+# text, a column's name): a handful of values each.
+
+
+@Prepared
+def _stored_rows(first, last, months, *, count_model, language, crime_areas, initiative):
+    """The stored rows of whole years `[first, last)` (`first` None: since the beginning) and of
+    `months`, per span, period and set of crime areas, with the sums available in each
+    language."""
+    stored = Q()
+    if last is not None:
+        stored = Q(span=YEAR, period__lt=last) & (Q(period__gte=first) if first else Q())
+    if months:
+        stored |= Q(span=MONTH, period__in=months)
+    filters = CountFilters(language=language, crime_areas=crime_areas, initiative=initiative)
+    model, condition = filters.stored_rows(count_model)
+    if model is count_model:
+        return (
+            count_model.objects.filter(stored, condition)
+            .values_list("span", "period", "crime_areas")
+            .annotate(
+                number=Sum("count"),
+                **{
+                    f"number_{code}": Sum("count", filter=Q(**{f"in_{code}": True}))
+                    for code in LANGUAGE_COLUMNS
+                },
+            )
+            .order_by()
+        )
+    # The roll-up: already one row per period and set of crime areas.
+    return (
+        model.objects.filter(stored, condition)
+        .values_list(
+            "span",
+            "period",
+            "crime_areas",
+            "count",
+            *(f"count_{code}" for code in LANGUAGE_COLUMNS),
+        )
+        .order_by()
+    )
+
+
+@Prepared
+def _direct_rows(
+    now, horizon, bounds, start, end, crime_areas, initiative, *, article_model, language
+):
+    """The articles counted directly: those of the stretches `bounds` (start, end, start,
+    end…) that are published, and, when `now` is given (stored periods are read), those of
+    the current month still in the future and those whose publication has ended. One UNION,
+    each side on its own index (the publication order; the partial index of ends, whose side
+    checks the status here, or SQLite would rather walk every published article by status).
+    Each article's crime areas come in its row."""
+    dated = Q()
+    for index in range(0, len(bounds), 2):
+        dated |= Q(published_at__gte=bounds[index], published_at__lt=bounds[index + 1])
+    if now is not None:
+        dated |= Q(published_at__gt=now, published_at__lt=horizon)
+    parts = [dated & Q(status="published")]
+    if now is not None:
+        parts.append(Q(unpublish_at__lte=now))
+    filters = CountFilters(
+        start=start, end=end, language=language, crime_areas=crime_areas, initiative=initiative
+    )
+    base = filters.articles(article_model._base_manager.all())
+    queries = [
+        base.filter(part)
+        .order_by()
+        .annotate(counted_areas=tag_pks(article_model.crime_areas.through, "crimearea_id"))
+        .values_list(
+            "pk",
+            "status",
+            "published_at",
+            *(f"available_{code}" for code in LANGUAGE_COLUMNS),
+            "counted_areas",
+            "unpublish_at",
+        )
+        for part in parts
+    ]
+    return queries[0].union(*queries[1:]) if len(queries) > 1 else queries[0]
+
+
+@Prepared
+def _month_rows(year_start, year_end, *, count_model, language, crime_areas, initiative):
+    """A year's stored month rows, summed per month."""
+    filters = CountFilters(language=language, crime_areas=crime_areas, initiative=initiative)
+    model, condition = filters.stored_rows(count_model)
+    return (
+        model.objects.filter(condition, span=MONTH, period__gte=year_start, period__lt=year_end)
+        .values_list("period")
+        .annotate(number=Sum("count"))
+        .order_by()
+    )
+
+
+@Prepared
+def _hidden_rows(now, start, end, crime_areas, initiative, *, article_model, language, future):
+    """The articles not public at `now` that the stored rows count: past their end, and (when
+    `future`) published ones still to come."""
+    filters = CountFilters(
+        start=start, end=end, language=language, crime_areas=crime_areas, initiative=initiative
+    )
+    base = filters.articles(article_model._base_manager.all()).order_by()
+    columns = ("pk", "status", "published_at")
+    hidden = base.filter(unpublish_at__lte=now).values_list(*columns)
+    if future:
+        published = base.filter(status="published", published_at__gt=now)
+        hidden = hidden.union(published.values_list(*columns))
+    return hidden
 
 
 def count_filters(cleaned_data):
@@ -702,12 +793,21 @@ class SeekableArticles:
     counts, and a deep page is found by walking the counted slices (years, then the months of
     one year) to the month it starts in, then an OFFSET within that month only."""
 
-    def __init__(self, queryset, counts, filters, now, article_model, count_model):
+    def __init__(self, queryset, counts, filters, now, article_model, count_model, fetch=None):
+        """`fetch(start, stop, before)`, when given, reads the articles instead of slicing
+        `queryset` (restricted to those published before `before`, a datetime or None)."""
         self.queryset = queryset
         self.counts = counts
         self.filters = filters
         self.now = now
         self.models = article_model, count_model
+        self.fetch = fetch or self._slice
+
+    def _slice(self, start, stop, before):
+        queryset = self.queryset
+        if before is not None:
+            queryset = queryset.filter(published_at__lt=before)
+        return list(queryset[start:stop])
 
     def count(self):
         return self.counts.total
@@ -718,7 +818,7 @@ class SeekableArticles:
     def __getitem__(self, key):
         start, stop = key.start or 0, key.stop
         if start < SEEK_FROM:
-            return list(self.queryset[start:stop])
+            return self.fetch(start, stop, None)
         skipped, found = 0, None
         for piece in self.counts.slices:
             if skipped + piece.count > start:
@@ -736,8 +836,7 @@ class SeekableArticles:
                 skipped += month.count
         offset = start - skipped
         # Newest first from the end of the slice: the rows past it run on into older slices.
-        older = self.queryset.filter(published_at__lt=found.end)
-        return list(older[offset : offset + (stop - start)])
+        return self.fetch(offset, offset + (stop - start), found.end)
 
 
 class CountedArticles:

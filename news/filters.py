@@ -101,6 +101,19 @@ class NewsFilter(django_filters.FilterSet):
         super().__init__(data, queryset, **kwargs)
         self.language = language or get_language() or settings.LANGUAGE_CODE
 
+    @classmethod
+    def _form_class(cls):
+        if "_cached_form_class" not in cls.__dict__:
+            fields = {name: filter_.field for name, filter_ in cls.base_filters.items()}
+            cls._cached_form_class = type(f"{cls.__name__}Form", (cls._meta.form,), fields)
+        return cls._cached_form_class
+
+    def get_form_class(self):
+        """The form class, made once: django-filter makes it (and its fields) again for every
+        filter set, and the news list makes one a request. Its fields' labels are lazy, and a
+        form copies its fields when it is made, so one class serves every language."""
+        return self._form_class()
+
     @property
     def ignored_words(self):
         """The words typed in `q` that the search leaves out (see the module docstring)."""

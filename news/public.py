@@ -4,7 +4,7 @@ on every request."""
 
 from cyberwatch.prepared import Prepared
 
-from .counts import tag_pks, with_any_crime_area
+from .counts import CountFilters, tag_pks, with_any_crime_area
 from .models import Article
 
 # Columns a public page never shows: the search documents (read by the words filter in SQL
@@ -41,3 +41,17 @@ def related_cards(now, pk, crime_area_pks, *, number):
 @Prepared
 def latest_cards(now, *, number):
     return Article.objects.published(now).cards()[:number]
+
+
+@Prepared
+def list_cards(now, start, end, crime_areas, initiative, before, *, language, offset, stop):
+    """A page of the news list without words: the cards `[offset:stop]` of the public articles
+    matching the filters (as `news.counts.CountFilters` reads them), published before `before`
+    when it is given (a deep page's seek)."""
+    filters = CountFilters(
+        start=start, end=end, language=language, crime_areas=crime_areas, initiative=initiative
+    )
+    articles = filters.articles(Article.objects.published(now))
+    if before is not None:
+        articles = articles.filter(published_at__lt=before)
+    return articles.cards()[offset:stop]

@@ -1,3 +1,5 @@
+import functools
+
 from django.http import HttpResponseRedirect
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -5,12 +7,10 @@ from django.views.generic import DetailView
 from django_filters.views import FilterView
 
 from crimes import public as crime_area_public
-from crimes.models import CrimeArea
 from cyberwatch.pages import TranslatedDetailMixin
 from cyberwatch.search import search_words
 from cyberwatch.slugs import PreviousSlugRedirectMixin
 from initiatives import public as initiative_public
-from initiatives.models import Initiative
 
 from . import public
 from .counts import (
@@ -43,7 +43,14 @@ class ArticleListView(FilterView):
         return Article.objects.published(self.now).with_card_data(self.crime_areas)
 
     def get_filterset_kwargs(self, filterset_class):
-        return {**super().get_filterset_kwargs(filterset_class), "language": get_language()}
+        # Not the page's queryset: only the words filter reads articles through the filter
+        # set (see get()); building the queryset on every request cost a millisecond.
+        return {
+            "data": self.request.GET or None,
+            "request": self.request,
+            "queryset": Article.objects.all(),
+            "language": get_language(),
+        }
 
     def get(self, request, *args, **kwargs):
         clean = without_empty_values(request.GET)
@@ -53,7 +60,7 @@ class ArticleListView(FilterView):
                 f"{request.path}?{clean.urlencode()}" if clean else request.path
             )
         self.now = timezone.now()
-        self.crime_areas = crime_areas = list(CrimeArea.objects.published())
+        self.crime_areas = crime_areas = crime_area_public.crime_areas()
         self.filterset = self.get_filterset(self.get_filterset_class())
         self.valid = not self.filterset.is_bound or self.filterset.is_valid()
         cleaned = self.filterset.form.cleaned_data if self.filterset.is_bound and self.valid else {}
@@ -61,13 +68,20 @@ class ArticleListView(FilterView):
         if not self.valid:
             self.object_list = Article.objects.none()
         elif search_words(cleaned.get("q") or "")[0]:
-            counts = counted(self.filterset.qs, Article.crime_areas.through)
-            self.object_list = CountedArticles(self.filterset.qs, counts.total)
+            matches = self.filterset.filter_queryset(self.get_queryset())
+            counts = counted(matches, Article.crime_areas.through)
+            self.object_list = CountedArticles(matches, counts.total)
         else:
             filters = count_filters(cleaned)
             counts = archive_counts(filters, self.now, Article, ArticleCount)
             self.object_list = SeekableArticles(
-                self.filterset.qs, counts, filters, self.now, Article, ArticleCount
+                None,  # the cards are read by self.cards(), compiled once
+                counts,
+                filters,
+                self.now,
+                Article,
+                ArticleCount,
+                fetch=functools.partial(self.cards, filters),
             )
         chosen = active_filters(cleaned, request.GET, request.path, crime_areas, get_language())
         context = self.get_context_data(
@@ -77,7 +91,7 @@ class ArticleListView(FilterView):
             active_filters=chosen,
             active_filters_named=describe(chosen) if chosen else "",
             filter_crime_areas=crime_areas,
-            filter_initiatives=Initiative.objects.published(),
+            filter_initiatives=initiative_public.initiatives(),
             chosen_categories=request.GET.getlist("category"),
             chosen_initiative=request.GET.get("initiative", ""),
         )
@@ -86,6 +100,20 @@ class ArticleListView(FilterView):
                 context["page_obj"].number, on_each_side=2, on_ends=1
             )
         return self.render_to_response(context, status=200 if self.valid else 400)
+
+    def cards(self, filters, start, stop, before):
+        cards = public.list_cards(
+            self.now,
+            filters.start,
+            filters.end,
+            filters.crime_areas,
+            filters.initiative,
+            before,
+            language=filters.language,
+            offset=start,
+            stop=stop,
+        )
+        return crime_area_public.with_crime_areas(cards, self.crime_areas)
 
     def get_paginate_by(self, queryset):
         # With a bad filter there are no results to page through: the page is the 400.
