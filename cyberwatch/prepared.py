@@ -170,8 +170,13 @@ class _CompiledQuery:
                 )
         self.compiler = compiler
         # The queryset's iterable asks its query for a compiler: it gets this one, which
-        # answers as_sql() with the SQL made once and this call's parameters.
+        # answers as_sql() with the SQL made once and this call's parameters, and the
+        # converters of its columns (from database values to Python's) worked out once.
         self.queryset.query.get_compiler = self._get_compiler
+        # (Its one caller, results_iter(), asks for those of select[:col_count].)
+        columns = [column[0] for column in compiler.select[0 : compiler.col_count]]
+        converters = compiler.get_converters(columns)
+        compiler.get_converters = lambda expressions: converters
         self.ops = connection.ops
 
     def _get_compiler(self, using=None, connection=None, elide_empty=True):

@@ -92,21 +92,40 @@ def fts5_query(words, columns):
     return f"{{{' '.join(columns)}}} : ({terms})"
 
 
+def word_texts(words, languages, vendor, fields=()):
+    """What the database is given for `words`, per language: the words for PostgreSQL's
+    `plainto_tsquery()` (the same in every language), or an FTS5 query on SQLite, on the
+    language's columns of `fields`."""
+    if vendor == "postgresql":
+        return {code: " ".join(words) for code in languages}
+    return {
+        code: fts5_query(words, [build_localized_fieldname(field, code) for field in fields])
+        for code in languages
+    }
+
+
 def words_q(words, shown_language_column, languages, vendor, table=None, fields=()):
     """Items whose shown text (the language in `shown_language_column`) contains every word:
     for each language, the item is shown in it and its document in it matches. On SQLite,
     `<table>_search` is an FTS5 index of `fields` in every language (news migration 0005)."""
+    return matching_q(
+        word_texts(words, languages, vendor, fields), shown_language_column, vendor, table
+    )
+
+
+def matching_q(texts, shown_language_column, vendor, table=None):
+    """`words_q()` from `word_texts()` (`texts`: {language: text}), which a query compiled
+    once (cyberwatch/prepared.py) takes as values."""
     matches = Q()
-    for code in languages:
+    for code, text in texts.items():
         if vendor == "postgresql":
-            query = SearchQuery(" ".join(words), config=configuration(code), search_type="plain")
+            query = SearchQuery(text, config=configuration(code), search_type="plain")
             matches |= Q(**{shown_language_column: code, f"search_{code}": query})
         else:
-            columns = [build_localized_fieldname(field, code) for field in fields]
             # The table name is the model's own; the words reach SQLite as a parameter only.
             found = RawSQL(  # noqa: S611
                 f"SELECT rowid FROM {table}_search WHERE {table}_search MATCH %s",  # noqa: S608
-                (fts5_query(words, columns),),
+                (text,),
             )
             matches |= Q(pk__in=found, **{shown_language_column: code})
     return matches

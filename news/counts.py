@@ -843,9 +843,11 @@ class CountedArticles:
     """A queryset whose number is already known (the words filter's, from `counted`), so
     that the paginator does not count it again."""
 
-    def __init__(self, queryset, total):
+    def __init__(self, queryset, total, fetch=None):
+        """`fetch(start, stop)`, when given, reads the articles instead of slicing `queryset`."""
         self.queryset = queryset
         self.total = total
+        self.fetch = fetch or (lambda start, stop: list(queryset[start:stop]))
 
     def count(self):
         return self.total
@@ -854,4 +856,4 @@ class CountedArticles:
         return self.total
 
     def __getitem__(self, key):
-        return list(self.queryset[key])
+        return self.fetch(key.start or 0, key.stop)

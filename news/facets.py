@@ -34,12 +34,20 @@ def _applying(params, **changes):
     return "?" + query.urlencode()
 
 
-def counted(articles, through):
-    """The counts of `articles` (the words filter's results), counted by the database in one
+def fold_counted(rows):
+    """The ArchiveCounts of the words filter's matches, from the rows of `counted_rows()`."""
+    counts = ArchiveCounts()
+    for year, areas, number, *by_language in rows:
+        counts.add_group(year, number, by_language, tags_of(areas))
+    return counts
+
+
+def counted_rows(articles, through):
+    """The counts of `articles` (the words filter's matches), counted by the database in one
     pass over the matches: per local year and set of crime areas (`through`: the article to
     crime area table), with the number available in each language. A search is bounded by
     its matches; SQLite's plain match reads the archive once, not once per count."""
-    rows = (
+    return (
         articles.order_by()
         .annotate(
             counted_year=ExtractYear("published_at"),  # in the site's time zone
@@ -54,10 +62,6 @@ def counted(articles, through):
             },
         )
     )
-    counts = ArchiveCounts()
-    for year, areas, number, *by_language in rows:
-        counts.add_group(year, number, by_language, tags_of(areas))
-    return counts
 
 
 def news_facets(counts, params, crime_areas):

@@ -2,9 +2,14 @@
 public sees is always `published(now)`, and these run it without building the ORM query again
 on every request."""
 
+from django.db import connection
+
+from cyberwatch.languages import language_codes
 from cyberwatch.prepared import Prepared
+from cyberwatch.search import matching_q
 
 from .counts import CountFilters, tag_pks, with_any_crime_area
+from .facets import counted_rows
 from .models import Article
 
 # Columns a public page never shows: the search documents (read by the words filter in SQL
@@ -54,4 +59,36 @@ def list_cards(now, start, end, crime_areas, initiative, before, *, language, of
     articles = filters.articles(Article.objects.published(now))
     if before is not None:
         articles = articles.filter(published_at__lt=before)
+    return articles.cards()[offset:stop]
+
+
+def _matching(now, texts, start, end, crime_areas, initiative, language, page_language):
+    """The public articles matching the words (`texts`: cyberwatch.search.word_texts() in the
+    order of language_codes()) as a page in `page_language` shows them, and the filters."""
+    filters = CountFilters(
+        start=start, end=end, language=language, crime_areas=crime_areas, initiative=initiative
+    )
+    return filters.articles(Article.objects.published(now)).filter(
+        matching_q(
+            dict(zip(language_codes(), texts, strict=True)),
+            f"shown_language_{page_language}",
+            connection.vendor,
+            table=Article._meta.db_table,
+        )
+    )
+
+
+@Prepared
+def word_counts(now, texts, start, end, crime_areas, initiative, *, language, page_language):
+    """news.facets.counted_rows() of the articles matching words and filters."""
+    articles = _matching(now, texts, start, end, crime_areas, initiative, language, page_language)
+    return counted_rows(articles, Article.crime_areas.through)
+
+
+@Prepared
+def word_cards(
+    now, texts, start, end, crime_areas, initiative, *, language, page_language, offset, stop
+):
+    """A page of the news list with words: the cards `[offset:stop]`, newest first."""
+    articles = _matching(now, texts, start, end, crime_areas, initiative, language, page_language)
     return articles.cards()[offset:stop]

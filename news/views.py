@@ -1,5 +1,6 @@
 import functools
 
+from django.db import connection
 from django.http import HttpResponseRedirect
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -7,8 +8,9 @@ from django.views.generic import DetailView
 from django_filters.views import FilterView
 
 from crimes import public as crime_area_public
+from cyberwatch.languages import language_codes
 from cyberwatch.pages import TranslatedDetailMixin
-from cyberwatch.search import search_words
+from cyberwatch.search import search_words, word_texts
 from cyberwatch.slugs import PreviousSlugRedirectMixin
 from initiatives import public as initiative_public
 
@@ -21,9 +23,9 @@ from .counts import (
     tag_pks,
     tags_of,
 )
-from .facets import active_filters, counted, describe, news_facets, without_empty_values
+from .facets import active_filters, describe, fold_counted, news_facets, without_empty_values
 from .filters import NewsFilter
-from .models import Article, ArticleCount
+from .models import SEARCHED_FIELDS, Article, ArticleCount
 
 RELATED_ARTICLES = 3
 
@@ -38,9 +40,6 @@ class ArticleListView(FilterView):
     filterset_class = NewsFilter
     paginate_by = 20
     template_name = "news/article_list.jinja"
-
-    def get_queryset(self):
-        return Article.objects.published(self.now).with_card_data(self.crime_areas)
 
     def get_filterset_kwargs(self, filterset_class):
         # Not the page's queryset: only the words filter reads articles through the filter
@@ -67,10 +66,28 @@ class ArticleListView(FilterView):
         counts = None
         if not self.valid:
             self.object_list = Article.objects.none()
-        elif search_words(cleaned.get("q") or "")[0]:
-            matches = self.filterset.filter_queryset(self.get_queryset())
-            counts = counted(matches, Article.crime_areas.through)
-            self.object_list = CountedArticles(matches, counts.total)
+        elif words := search_words(cleaned.get("q") or "")[0]:
+            # The words' query, compiled once: the words are values (cyberwatch/search.py).
+            texts = tuple(
+                word_texts(words, language_codes(), connection.vendor, SEARCHED_FIELDS).values()
+            )
+            filters = count_filters(cleaned)
+            values = (
+                self.now,
+                texts,
+                filters.start,
+                filters.end,
+                filters.crime_areas,
+                filters.initiative,
+            )
+            constants = {"language": filters.language, "page_language": get_language()}
+            counts = fold_counted(public.word_counts(*values, **constants))
+
+            def cards(start, stop):
+                found = public.word_cards(*values, offset=start, stop=stop, **constants)
+                return crime_area_public.with_crime_areas(found, self.crime_areas)
+
+            self.object_list = CountedArticles(None, counts.total, fetch=cards)
         else:
             filters = count_filters(cleaned)
             counts = archive_counts(filters, self.now, Article, ArticleCount)
