@@ -115,8 +115,8 @@ def _deserialised(model, data):
 
 def applied(item, review):
     """`item` (in memory) with `review`'s proposed values: for the change form and the preview.
-    Its many-to-many choices are set as prefetched results; `crime_area_pks` (the public
-    views' annotation) follows them."""
+    Its many-to-many choices are set as prefetched results; `crime_area_pks` and
+    `initiative_pks` (the public views' annotations) follow them."""
     data = review.data or {}
     if not data:
         return item
@@ -130,8 +130,10 @@ def applied(item, review):
     for name, pks in data.get("m2m", {}).items():
         related = model._meta.get_field(name).related_model
         cache[name] = related._default_manager.filter(pk__in=pks)
-        if name == "crime_areas" and hasattr(item, "crime_area_pks"):
-            item.crime_area_pks = ",".join(str(pk) for pk in pks)
+        # The public views' annotations of the same choices (`crime_area_pks`…) follow them.
+        annotation = f"{name.removesuffix('s')}_pks"
+        if hasattr(item, annotation):
+            setattr(item, annotation, ",".join(str(pk) for pk in pks))
     item._prefetched_objects_cache = cache
     return item
 

@@ -15,7 +15,7 @@ from cyberwatch.roles import EDITOR, PUBLISHER, TRANSLATOR
 from news.models import Article
 
 from .admin_forms import change_url, version_in
-from .factories import ArticleFactory, CrimeAreaFactory
+from .factories import ArticleFactory, CrimeAreaFactory, InitiativeFactory
 from .test_image_admin import image_upload, stored_files
 from .test_images import image_bytes
 
@@ -297,11 +297,17 @@ def test_a_draft_is_submitted_then_published_or_sent_back(areas):
 
 @pytest.mark.django_db
 def test_the_preview_shows_the_pending_version_marked_and_not_indexed(live):
+    initiative = InitiativeFactory()
     editor = person(EDITOR, "Eve")
-    editor.post(change_url(live), form_of(editor, live, title_fr="Titre en attente"))
+    editor.post(
+        change_url(live),
+        form_of(editor, live, title_fr="Titre en attente", initiatives=[initiative.pk]),
+    )
     page = editor.get(preview_url(live) + "?language=fr")
     assert page.status_code == 200
     assert "Titre en attente" in page.text
+    # Its topics as proposed: the initiative it gains.
+    assert f"/fr/initiatives/{initiative.slug}/" in section(page.text, "Thèmes")
     assert "awaiting a publisher" in page.text or "en attente" in page.text
     assert '<meta name="robots" content="noindex">' in page.text
     assert page["X-Robots-Tag"] == "noindex"
