@@ -3,6 +3,7 @@ current filter set, each with the query string that applies it (a constant numbe
 and the active filters, each named and with the URL that removes it."""
 
 import datetime
+from urllib.parse import quote_plus
 
 from django.conf import settings
 from django.db.models import Count, Q
@@ -12,7 +13,7 @@ from django.utils.formats import date_format
 from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.translation import gettext, pgettext
 
-from .counts import LANGUAGE_COLUMNS, ArchiveCounts, tag_pks, tags_of
+from .counts import LANGUAGE_COLUMNS, ArchiveCounts, tag_pks
 
 
 def without_empty_values(params):
@@ -24,21 +25,12 @@ def without_empty_values(params):
     return query
 
 
-def _applying(params, **changes):
-    query = params.copy()
-    query.pop("page", None)
-    for key, value in changes.items():
-        query.pop(key, None)
-        if value is not None:
-            query[key] = value
-    return "?" + query.urlencode()
-
-
 def fold_counted(rows):
     """The ArchiveCounts of the words filter's matches, from the rows of `counted_rows()`."""
     counts = ArchiveCounts()
-    for year, areas, number, *by_language in rows:
-        counts.add_group(year, number, by_language, tags_of(areas))
+    counts.add_groups(
+        (year, number, by_language, areas) for year, areas, number, *by_language in rows
+    )
     return counts
 
 
@@ -64,39 +56,62 @@ def counted_rows(articles, through):
     )
 
 
+def _applying_each(params, key, values, removed=()):
+    """For each of `values`, the query string that applies `key=value` to the request's
+    `params`: without `page` (the results change, so page 1), without the other values of
+    `key` and of the keys `removed`, the new value last. The rest of the query is encoded
+    once for all of them (as QueryDict.urlencode() would)."""
+    left_out = {"page", key, *removed}
+    rest = "&".join(
+        f"{quote_plus(name)}={quote_plus(value)}"
+        for name, values_of in params.lists()
+        if name not in left_out
+        for value in values_of
+    )
+    start = f"?{rest}&" if rest else "?"
+    name = quote_plus(key)
+    return [f"{start}{name}={quote_plus(str(value))}" for value in values]
+
+
 def news_facets(counts, params, crime_areas):
     """`counts`: an ArchiveCounts; `params`: the request's GET parameters; `crime_areas`: every
     crime area, already fetched."""
     chosen_areas = set(params.getlist("category"))
+    years = [(year, number) for year, number in sorted(counts.years.items(), reverse=True)]
+    years = [(year, number) for year, number in years if number > 0]
+    year_queries = _applying_each(params, "year", [year for year, _n in years], ["month"])
+    codes = [code for code, _name in settings.LANGUAGES]
+    area_queries = _applying_each(params, "category", [area.slug for area in crime_areas])
     return {
         "years": [
             {
                 "year": year,
                 "count": number,
-                "query": _applying(params, year=str(year), month=None),
+                "query": query,
                 "active": params.get("year") == str(year),
             }
-            for year, number in sorted(counts.years.items(), reverse=True)
-            if number > 0
+            for (year, number), query in zip(years, year_queries, strict=True)
         ],
         "languages": [
             {
                 "code": code,
                 "name": name,
                 "count": counts.languages.get(code, 0),
-                "query": _applying(params, language=code),
+                "query": query,
                 "active": params.get("language") == code,
             }
-            for code, name in settings.LANGUAGES
+            for (code, name), query in zip(
+                settings.LANGUAGES, _applying_each(params, "language", codes), strict=True
+            )
         ],
         "crime_areas": [
             {
                 "crime_area": area,
                 "count": counts.crime_areas.get(area.pk, 0),
-                "query": _applying(params, category=area.slug),
+                "query": query,
                 "active": area.slug in chosen_areas,
             }
-            for area in crime_areas
+            for area, query in zip(crime_areas, area_queries, strict=True)
         ],
     }
 

@@ -428,3 +428,38 @@ def test_the_sqlite_words_index_is_put_back_after_a_table_rebuild(client):
     assert titles(client.get("/en/news/", {"q": "botnet"})) == []
     ArticleFactory(title_en="Phishing kits seized", published_at=at(2020, 1, 3))
     assert titles(client.get("/en/news/", {"q": "phishing"})) == ["Phishing kits seized"]
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "",
+        "page=3",
+        "year=2015&month=5&page=2",
+        "category=a&category=b&q=r%C3%A9seau+%26+co%3D1&language=fr",
+        "q=%D8%A7%D8%AD%D8%AA%D9%8A%D8%A7%D9%84&initiative=igci&page=9&year=1",
+        "q=a%2Bb+%25&category=x&utm=%E2%80%9C",
+    ],
+)
+def test_a_facets_link_is_the_query_with_that_filter_applied(query):
+    """Each facet's link is the request's query without `page`, with the facet's value in
+    place of that filter's own (QueryDict's encoding: the links the page always had)."""
+    from django.http import QueryDict
+
+    from news.facets import _applying_each
+
+    params = QueryDict(query)
+
+    def applying(key, value, removed=()):
+        expected = params.copy()
+        for name in ("page", key, *removed):
+            expected.pop(name, None)
+        expected[key] = value
+        return "?" + expected.urlencode()
+
+    assert _applying_each(params, "year", [2015, 2009], ["month"]) == [
+        applying("year", "2015", ["month"]),
+        applying("year", "2009", ["month"]),
+    ]
+    for key, values in (("category", ["abuse", "é&="]), ("language", ["fr", "ar"])):
+        assert _applying_each(params, key, values) == [applying(key, v) for v in values]
