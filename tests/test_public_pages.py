@@ -199,6 +199,9 @@ def test_list_pages_have_hreflang_for_every_language(client, seeded):
 def test_language_switcher_leads_to_the_same_page_with_its_filters(client, seeded):
     html = client.get("/en/news/", {"year": "2014", "language": "fr"}).text
     assert 'href="/ar/news/?year=2014&amp;language=fr" hreflang="ar"' in html
+    # Words in another script stay encoded as the request had them.
+    html = client.get("/en/news/?q=%D8%A7%D8%AD%D8%AA%D9%8A%D8%A7%D9%84+%C3%A9").text
+    assert 'href="/fr/news/?q=%D8%A7%D8%AD%D8%AA%D9%8A%D8%A7%D9%84+%C3%A9" hreflang="fr"' in html
 
 
 @pytest.mark.django_db
