@@ -56,7 +56,13 @@ def _day(day, language):
 
 def time_tag(moment):
     """`<time datetime="…">` with the moment's date in the active language's format."""
-    return format_html('<time datetime="{}">{}</time>', iso(moment), date(moment))
+    if not moment:
+        return format_html("<time></time>")
+    local = localtime(moment)  # once, for both: each card has one
+    day = local.date() if isinstance(local, datetime.datetime) else local
+    return format_html(
+        '<time datetime="{}">{}</time>', local.isoformat(), _day(day, get_language())
+    )
 
 
 def language_badge(shown):

@@ -73,6 +73,11 @@ class Shown:
 
 
 @functools.cache
+def _columns(fields, language):
+    return tuple(column(field, language) for field in fields)
+
+
+@functools.cache
 def column(field, language):
     """`title_fr`: a translated field's column in a language (modeltranslation's rule), worked
     out once: cards ask for it hundreds of times a page."""
@@ -116,9 +121,10 @@ class TranslatedContent(models.Model):
     def is_available_in(self, language):
         # A row loaded for a list without its long text columns (news cards) carries the
         # database's own answer instead (news.Article's generated `available_<code>`).
-        stored = self.__dict__.get(f"available_{language}")
+        loaded = self.__dict__
+        stored = loaded.get(f"available_{language}")
         if stored is not None and any(
-            column(field, language) not in self.__dict__ for field in self.text_fields
+            name not in loaded for name in _columns(self.text_fields, language)
         ):
             return stored
         return self._filled(self.title_field, language) and (

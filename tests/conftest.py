@@ -6,3 +6,16 @@ def seeded(db):
     from django.core.management import call_command
 
     call_command("seed_content", verbosity=0)
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts and ends in the default language: a request leaves its language active
+    in the thread (LocaleMiddleware activates it and nothing deactivates it), and messages
+    made outside a request (a model's validation errors) would come out in it."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
