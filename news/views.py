@@ -49,6 +49,8 @@ class ArticleListView(FilterView):
             "request": self.request,
             "queryset": Article.objects.all(),
             "language": get_language(),
+            "crime_areas": self.crime_areas,
+            "initiatives": self.initiatives,
         }
 
     def get(self, request, *args, **kwargs):
@@ -60,6 +62,7 @@ class ArticleListView(FilterView):
             )
         self.now = timezone.now()
         self.crime_areas = crime_areas = crime_area_public.crime_areas()
+        self.initiatives = initiative_public.initiatives()
         self.filterset = self.get_filterset(self.get_filterset_class())
         self.valid = not self.filterset.is_bound or self.filterset.is_valid()
         cleaned = self.filterset.form.cleaned_data if self.filterset.is_bound and self.valid else {}
@@ -108,7 +111,7 @@ class ArticleListView(FilterView):
             active_filters=chosen,
             active_filters_named=describe(chosen) if chosen else "",
             filter_crime_areas=crime_areas,
-            filter_initiatives=initiative_public.initiatives(),
+            filter_initiatives=self.initiatives,
             chosen_categories=request.GET.getlist("category"),
             chosen_initiative=request.GET.get("initiative", ""),
         )

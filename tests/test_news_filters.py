@@ -184,6 +184,8 @@ def test_pagination_links_keep_the_filters(client):
         ({"category": "nope"}, "category"),
         ({"category": ["abuse", "nope"]}, "category"),
         ({"initiative": "nope"}, "initiative"),
+        ({"category": "abu\x00se"}, "category"),
+        ({"initiative": "ig\x00ci"}, "initiative"),
         ({"date_after": "2015-13-01"}, "date_after"),
         ({"date_before": "21/05/2015"}, "date_before"),
         ({"date_after": "2015-06-01", "date_before": "2015-05-01"}, "date_before"),
