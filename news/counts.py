@@ -8,8 +8,8 @@ counts of any filter combination without words are a sum over a few hundred rows
 size of the archive: whole years from the year rows, whole months from the month rows, and the
 articles of at most two partly covered months (a `date_after`/`date_before` inside a month)
 counted directly. `ArticleCountRollup` sums those rows over their languages and initiatives,
-per period and set of crime areas (with the number available in each language): the list
-reads it, about 190 rows, when no language or initiative is chosen.
+per period and set of crime areas, with the number available in each language and in each
+pair of languages: the list reads it, about 190 rows, when no initiative is chosen.
 
 What keeps it right: every change counts again the months of the rows it touched, before and
 after, in the same transaction (save, delete, a change of crime areas or initiatives,
@@ -38,6 +38,22 @@ from cyberwatch.prepared import Prepared
 
 LANGUAGE_COLUMNS = ("en", "fr", "es", "ar")
 SEPARATOR = ","
+
+
+def both_column(first, second):
+    """The roll-up's column of the articles available in two languages (`count_en_fr`), or in
+    one when they are the same (`count_fr`)."""
+    if first == second:
+        return f"count_{first}"
+    first, second = sorted((first, second), key=LANGUAGE_COLUMNS.index)
+    return f"count_{first}_{second}"
+
+
+LANGUAGE_PAIRS = [
+    both_column(first, second)
+    for index, first in enumerate(LANGUAGE_COLUMNS)
+    for second in LANGUAGE_COLUMNS[index + 1 :]
+]
 
 
 def tags_key(pks):
@@ -245,15 +261,17 @@ def roll_up(count_model, periods=None, rollup_model=None):
     if rollup_model is None:
         return
     periods = periods or Q()
+    columns = [f"count_{code}" for code in LANGUAGE_COLUMNS]
+    # Articles available in two languages at once, for the language facet of a list filtered
+    # by language (absent from a migration's model that predates them).
+    known = {field.name for field in rollup_model._meta.fields}
+    columns += [name for name in LANGUAGE_PAIRS if name in known]
     rows = (
         count_model.objects.filter(periods)
         .values_list("span", "period", "crime_areas")
         .annotate(
             number=Sum("count"),
-            **{
-                f"number_{code}": Coalesce(Sum("count", filter=Q(**{f"in_{code}": True})), 0)
-                for code in LANGUAGE_COLUMNS
-            },
+            **{name: Coalesce(Sum("count", filter=_in_languages(name)), 0) for name in columns},
         )
         .order_by()
     )
@@ -265,15 +283,17 @@ def roll_up(count_model, periods=None, rollup_model=None):
                 period=period,
                 crime_areas=areas,
                 count=number,
-                **{
-                    f"count_{code}": value
-                    for code, value in zip(LANGUAGE_COLUMNS, by_language, strict=True)
-                },
+                **dict(zip(columns, values, strict=True)),
             )
-            for span, period, areas, number, *by_language in rows
+            for span, period, areas, number, *values in rows
         ],
         batch_size=2000,
     )
+
+
+def _in_languages(column):
+    """`count_fr` → in_fr; `count_en_fr` → in_en and in_fr."""
+    return Q(**{f"in_{code}": True for code in column.removeprefix("count_").split("_")})
 
 
 def rebuild(article_model, count_model, batch=20_000):
@@ -392,10 +412,14 @@ class CountFilters:
 
     def stored_rows(self, count_model):
         """Where the stored counts of these filters are read, and on what condition: the
-        roll-up when neither a language nor an initiative is chosen, else the cube."""
+        roll-up when no initiative is chosen (with a language: its rows that have articles
+        available in it), else the cube."""
         rollup_model = rollup_model_of(count_model)
-        if rollup_model is not None and not self.language and not self.initiative:
-            return rollup_model, self.area_rows()
+        if rollup_model is not None and not self.initiative:
+            condition = self.area_rows()
+            if self.language:
+                condition &= Q(**{f"count_{self.language}__gt": 0})
+            return rollup_model, condition
         return count_model, self.rows()
 
 
@@ -676,16 +700,17 @@ def _stored_rows(first, last, months, *, count_model, language, crime_areas, ini
             )
             .order_by()
         )
-    # The roll-up: already one row per period and set of crime areas.
+    # The roll-up: already one row per period and set of crime areas. With a language, its
+    # articles are those available in it, and of those, the ones available in each language
+    # are those available in both.
+    if language:
+        number = f"count_{language}"
+        by_language = [both_column(language, code) for code in LANGUAGE_COLUMNS]
+    else:
+        number, by_language = "count", [f"count_{code}" for code in LANGUAGE_COLUMNS]
     return (
         model.objects.filter(stored, condition)
-        .values_list(
-            "span",
-            "period",
-            "crime_areas",
-            "count",
-            *(f"count_{code}" for code in LANGUAGE_COLUMNS),
-        )
+        .values_list("span", "period", "crime_areas", number, *by_language)
         .order_by()
     )
 
@@ -734,10 +759,11 @@ def _month_rows(year_start, year_end, *, count_model, language, crime_areas, ini
     """A year's stored month rows, summed per month."""
     filters = CountFilters(language=language, crime_areas=crime_areas, initiative=initiative)
     model, condition = filters.stored_rows(count_model)
+    number = f"count_{language}" if language and model is not count_model else "count"
     return (
         model.objects.filter(condition, span=MONTH, period__gte=year_start, period__lt=year_end)
         .values_list("period")
-        .annotate(number=Sum("count"))
+        .annotate(number=Sum(number))
         .order_by()
     )
 

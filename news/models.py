@@ -265,9 +265,9 @@ class ArticleCount(models.Model):
 
 class ArticleCountRollup(models.Model):
     """The `ArticleCount` rows of a period and set of crime areas summed over their languages
-    and initiatives, with the number available in each language: what the news list reads
-    when neither a language nor an initiative is chosen (about 190 rows for the whole archive
-    instead of about 6,600 to sum). Derived from `ArticleCount` when it changes
+    and initiatives, with the number available in each language and in each pair of
+    languages: what the news list reads when no initiative is chosen (about 190 rows for the
+    whole archive instead of about 6,600 to sum). Derived from `ArticleCount` when it changes
     (news/counts.py: `roll_up`)."""
 
     span = models.CharField(max_length=1, choices=[(MONTH, _("month")), (YEAR, _("year"))])
@@ -278,6 +278,13 @@ class ArticleCountRollup(models.Model):
     count_fr = models.PositiveIntegerField()
     count_es = models.PositiveIntegerField()
     count_ar = models.PositiveIntegerField()
+    # Available in both languages: a list filtered by language reads its language facet here.
+    count_en_fr = models.PositiveIntegerField(default=0)
+    count_en_es = models.PositiveIntegerField(default=0)
+    count_en_ar = models.PositiveIntegerField(default=0)
+    count_fr_es = models.PositiveIntegerField(default=0)
+    count_fr_ar = models.PositiveIntegerField(default=0)
+    count_es_ar = models.PositiveIntegerField(default=0)
 
     class Meta:
         constraints = [

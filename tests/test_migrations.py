@@ -30,7 +30,8 @@ def test_migrations_freeze_no_mixin_by_import_path():
 @pytest.mark.django_db(transaction=True)
 def test_the_roll_up_migration_fills_it_from_the_counts_already_stored():
     """news 0011 rolls up the counts a database already has (a historical model's registry
-    may be an older state's: the migration passes its own roll-up model)."""
+    may be an older state's: the migration passes its own roll-up model), and 0012 adds the
+    pairs of languages to it."""
     import datetime
 
     from django.db.migrations.executor import MigrationExecutor
@@ -54,3 +55,4 @@ def test_the_roll_up_migration_fills_it_from_the_counts_already_stored():
     rollup = apps.get_model("news", "ArticleCountRollup").objects.get(span="Y", period=year)
     assert (rollup.crime_areas, rollup.count, rollup.count_en, rollup.count_fr) == (",1,", 5, 5, 2)
     assert rollup.count_es == rollup.count_ar == 0
+    assert (rollup.count_en_fr, rollup.count_en_es, rollup.count_fr_ar) == (2, 0, 0)

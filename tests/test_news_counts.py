@@ -13,7 +13,14 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from news import counts as counting
-from news.counts import CountFilters, Recount, archive_counts, rebuild
+from news.counts import (
+    LANGUAGE_COLUMNS,
+    LANGUAGE_PAIRS,
+    CountFilters,
+    Recount,
+    archive_counts,
+    rebuild,
+)
 from news.models import Article, ArticleCount, ArticleCountRollup
 
 from .factories import ArticleFactory, CrimeAreaFactory, InitiativeFactory
@@ -28,11 +35,10 @@ def at(year, month, day, hour=12, minute=0):
 
 def stored():
     """The stored rows, the counts and their roll-up, as comparable data."""
+    columns = ["count", *(f"count_{code}" for code in LANGUAGE_COLUMNS), *LANGUAGE_PAIRS]
     rows = {
-        ("rollup", *key[:-5]): key[-5:]
-        for key in ArticleCountRollup.objects.values_list(
-            "span", "period", "crime_areas", "count", "count_en", "count_fr", "count_es", "count_ar"
-        )
+        ("rollup", *key[:3]): key[3:]
+        for key in ArticleCountRollup.objects.values_list("span", "period", "crime_areas", *columns)
     }
     rows.update(
         {
@@ -67,10 +73,14 @@ def rolled_up():
     for span, period, *flags, areas, _initiatives, number in ArticleCount.objects.values_list(
         "span", "period", "in_en", "in_fr", "in_es", "in_ar", "crime_areas", "initiatives", "count"
     ):
-        total = sums.setdefault((span, period, areas), [0, 0, 0, 0, 0])
+        total = sums.setdefault((span, period, areas), [0] * (5 + len(LANGUAGE_PAIRS)))
         total[0] += number
         for index, flag in enumerate(flags, start=1):
             total[index] += number if flag else 0
+        available = {code for code, flag in zip(LANGUAGE_COLUMNS, flags, strict=True) if flag}
+        for index, name in enumerate(LANGUAGE_PAIRS, start=5):
+            if set(name.removeprefix("count_").split("_")) <= available:
+                total[index] += number
     return {key: tuple(total) for key, total in sums.items()}
 
 
