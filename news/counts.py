@@ -455,6 +455,9 @@ class ArchiveCounts:
     languages: Counter = field(default_factory=Counter)
     crime_areas: Counter = field(default_factory=Counter)
     slices: list = field(default_factory=list)  # newest first
+    # Per month (its first day): the articles its stored rows count that are not public now
+    # (ended, or still to come), taken off; a deep page's seek inside a year reads them here.
+    hidden: Counter = field(default_factory=Counter)
 
     def add(self, published_at, languages, areas, sign=1):
         """Count one article (`sign=-1`: take it off): its local year, the languages it is
@@ -600,6 +603,8 @@ def archive_counts(filters, now, article_model, count_model):
                 continue
             counts.add(published_at, languages, tags_of(areas), sign)
             month = month_start(published_at)
+            if sign < 0:
+                counts.hidden[month] += 1
             key = month.replace(month=1) if _in_years(month, year_range) else month
             if key not in slices:
                 if sign < 0:  # never: a row taken off lies in a stored period, which has a slice
@@ -632,10 +637,11 @@ def _stored(moment, year_range, months):
     return month in months or _in_years(month, year_range)
 
 
-def month_slices(year_slice, filters, now, count_model, article_model):
-    """The months of a year slice, newest first, for a seek inside it (one query, plus the
-    future of the current year when it is that year)."""
-    year = local(year_slice.start).date()
+def month_slices(year_slice, hidden, filters, count_model):
+    """The months of a (past) year slice, newest first, for a seek inside it: one query on the
+    stored month rows, less the articles of each month that `archive_counts()` found not public
+    (`hidden`, its ArchiveCounts.hidden)."""
+    year = year_slice.period
     counter = Counter(
         dict(
             _month_rows(
@@ -648,21 +654,8 @@ def month_slices(year_slice, filters, now, count_model, article_model):
             )
         )
     )
-    # Taken off: the year's articles not public now, in the future or past their end (a UNION,
-    # each side on its own index, as in archive_counts).
-    hidden = _hidden_rows(
-        now,
-        filters.start,
-        filters.end,
-        filters.crime_areas,
-        filters.initiative,
-        article_model=article_model,
-        language=filters.language,
-        future=year_slice.end > now,
-    )
-    for _pk, status, moment in hidden:
-        if status == "published" and year_slice.start <= moment < year_slice.end:
-            counter[month_start(moment)] -= 1
+    for month in counter:
+        counter[month] -= hidden.get(month, 0)
     return [
         Slice(month, number, MONTH)
         for month, number in sorted(counter.items(), reverse=True)
@@ -768,22 +761,6 @@ def _month_rows(year_start, year_end, *, count_model, language, crime_areas, ini
     )
 
 
-@Prepared
-def _hidden_rows(now, start, end, crime_areas, initiative, *, article_model, language, future):
-    """The articles not public at `now` that the stored rows count: past their end, and (when
-    `future`) published ones still to come."""
-    filters = CountFilters(
-        start=start, end=end, language=language, crime_areas=crime_areas, initiative=initiative
-    )
-    base = filters.articles(article_model._base_manager.all()).order_by()
-    columns = ("pk", "status", "published_at")
-    hidden = base.filter(unpublish_at__lte=now).values_list(*columns)
-    if future:
-        published = base.filter(status="published", published_at__gt=now)
-        hidden = hidden.union(published.values_list(*columns))
-    return hidden
-
-
 def count_filters(cleaned_data):
     """CountFilters from the news filter form's cleaned data (words left aside)."""
     starts, ends = [], []
@@ -868,8 +845,8 @@ class SeekableArticles:
         if found is None:
             return []
         if found.span == YEAR:
-            article_model, count_model = self.models
-            for month in month_slices(found, self.filters, self.now, count_model, article_model):
+            _article_model, count_model = self.models
+            for month in month_slices(found, self.counts.hidden, self.filters, count_model):
                 if skipped + month.count > start:
                     found = month
                     break

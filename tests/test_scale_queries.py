@@ -76,9 +76,10 @@ PINNED = {
 
 
 @pytest.mark.django_db
-def test_a_deep_page_costs_at_most_two_queries_more_than_the_first(client, seeded, monkeypatch):
-    """A deep page seeks through the counts: to its year, to its month, then one page of
-    articles (tests/test_news_counts.py checks that it finds the right ones)."""
+def test_a_deep_page_costs_at_most_one_query_more_than_the_first(client, seeded, monkeypatch):
+    """A deep page seeks through the counts: to its year, to its month (the one query more:
+    that year's month rows; the articles taken off them came with the counts), then one page
+    of articles (tests/test_news_counts.py checks that it finds the right ones)."""
     monkeypatch.setattr(counting, "SEEK_FROM", 20)
     call_command("generate_content", articles=400, seed=5, verbosity=0)
     costs = {}
@@ -86,7 +87,7 @@ def test_a_deep_page_costs_at_most_two_queries_more_than_the_first(client, seede
         with CaptureQueriesContext(connection) as queries:
             assert client.get("/en/news/", {"page": page}).status_code == 200
         costs[page] = len(queries)
-    assert max(costs.values()) <= min(costs.values()) + 2 <= 10, costs
+    assert max(costs.values()) <= min(costs.values()) + 1 <= 10, costs
 
 
 @pytest.mark.django_db
