@@ -30,7 +30,17 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from django.db import connection, transaction
-from django.db.models import Aggregate, Exists, OuterRef, Q, Subquery, Sum, TextField
+from django.db.models import (
+    Aggregate,
+    DateTimeField,
+    Exists,
+    Func,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    TextField,
+)
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -63,6 +73,17 @@ def tags_key(pks):
 
 def tags_of(key):
     return [int(pk) for pk in key.strip(SEPARATOR).split(SEPARATOR)] if key else []
+
+
+class Unindexed(Func):
+    """A column that SQLite's planner does not read through an index (`+column`): where a
+    query's other index is the better way in. The column itself elsewhere."""
+
+    template = "%(expressions)s"
+    output_field = DateTimeField()
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        return self.as_sql(compiler, connection, template="+%(expressions)s", **extra_context)
 
 
 class JoinedPks(Aggregate):
@@ -380,12 +401,18 @@ class CountFilters:
     crime_areas: tuple = ()
     initiative: int | None = None
 
-    def articles(self, queryset):
-        """`queryset` restricted to these filters (the twin of the cube conditions)."""
+    def articles(self, queryset, dates_by_index=True):
+        """`queryset` restricted to these filters (the twin of the cube conditions).
+        `dates_by_index=False`: SQLite is not to read the publication dates through their
+        index, where another index of the query is the better way in."""
+        published_at = "published_at"
+        if not dates_by_index and (self.start or self.end):
+            queryset = queryset.alias(published_unindexed=Unindexed("published_at"))
+            published_at = "published_unindexed"
         if self.start:
-            queryset = queryset.filter(published_at__gte=self.start)
+            queryset = queryset.filter(**{f"{published_at}__gte": self.start})
         if self.end:
-            queryset = queryset.filter(published_at__lt=self.end)
+            queryset = queryset.filter(**{f"{published_at}__lt": self.end})
         if self.language:
             queryset = queryset.filter(**{f"available_{self.language}": True})
         if self.crime_areas:
@@ -729,7 +756,12 @@ def _direct_rows(
     filters = CountFilters(
         start=start, end=end, language=language, crime_areas=crime_areas, initiative=initiative
     )
-    base = filters.articles(article_model._base_manager.all())
+    # The ended articles' side reads the partial index of ends: a year's articles through the
+    # dates' index were thousands of rows to check on SQLite (60 ms for ?year=2015).
+    bases = [
+        filters.articles(article_model._base_manager.all(), dates_by_index=index == 0)
+        for index in range(len(parts))
+    ]
     queries = [
         base.filter(part)
         .order_by()
@@ -742,7 +774,7 @@ def _direct_rows(
             "counted_areas",
             "unpublish_at",
         )
-        for part in parts
+        for base, part in zip(bases, parts, strict=True)
     ]
     return queries[0].union(*queries[1:]) if len(queries) > 1 else queries[0]
 
