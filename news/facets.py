@@ -6,14 +6,14 @@ import datetime
 from urllib.parse import quote_plus
 
 from django.conf import settings
-from django.db.models import Count, Q
+from django.db.models import Case, Count, F, Func, IntegerField, Q, Value, When
 from django.db.models.functions import ExtractYear
 from django.http import QueryDict
 from django.utils.formats import date_format
 from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.translation import gettext, pgettext
 
-from .counts import LANGUAGE_COLUMNS, ArchiveCounts, tag_pks
+from .counts import LANGUAGE_COLUMNS, ArchiveCounts, aware, tag_pks
 
 
 def without_empty_values(params):
@@ -34,6 +34,42 @@ def fold_counted(rows):
     return counts
 
 
+# Local years that SQLite works out in SQL: the first moment of each, in UTC, worked out here.
+LOCAL_YEARS = range(1990, 2051)
+
+
+class LocalYear(Func):
+    """The year of a datetime in the site's time zone. PostgreSQL: EXTRACT. SQLite: a CASE over
+    the first moments of LOCAL_YEARS, compared as stored (UTC text), rather than Django's
+    function for SQLite, a Python call for each row (45 of 80 ms for 4,400 matches); outside
+    those years, and in any doubt, that function."""
+
+    output_field = IntegerField()
+
+    def resolve_expression(self, *args, **kwargs):
+        column = self.source_expressions[0]
+        exact = ExtractYear(column)
+        starts = [(year, aware(datetime.date(year, 1, 1))) for year in LOCAL_YEARS]
+        after = aware(datetime.date(LOCAL_YEARS[-1] + 1, 1, 1))
+        whens = [When(Q(**{f"{column.name}__gte": after}), then=exact)]
+        whens += [
+            When(Q(**{f"{column.name}__gte": start}), then=Value(year))
+            for year, start in reversed(starts)
+        ]
+        clone = super().resolve_expression(*args, **kwargs)
+        clone.exact = exact.resolve_expression(*args, **kwargs)
+        clone.by_case = Case(*whens, default=exact, output_field=IntegerField()).resolve_expression(
+            *args, **kwargs
+        )
+        return clone
+
+    def as_sql(self, compiler, connection, **extra_context):
+        return compiler.compile(self.exact)
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        return compiler.compile(self.by_case)
+
+
 def counted_rows(articles, through):
     """The counts of `articles` (the words filter's matches), counted by the database in one
     pass over the matches: per local year and set of crime areas (`through`: the article to
@@ -42,7 +78,7 @@ def counted_rows(articles, through):
     return (
         articles.order_by()
         .annotate(
-            counted_year=ExtractYear("published_at"),  # in the site's time zone
+            counted_year=LocalYear(F("published_at")),  # in the site's time zone
             counted_areas=tag_pks(through, "crimearea_id"),
         )
         .values_list("counted_year", "counted_areas")

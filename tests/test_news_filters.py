@@ -5,6 +5,7 @@ import re
 from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.db import connection
 from django.http import QueryDict
 from django.test.utils import CaptureQueriesContext
@@ -465,3 +466,22 @@ def test_a_facets_link_is_the_query_with_that_filter_applied(query):
     ]
     for key, values in (("category", ["abuse", "é&="]), ("language", ["fr", "ar"])):
         assert _applying_each(params, key, values) == [applying(key, v) for v in values]
+
+
+@pytest.mark.django_db
+def test_the_years_of_a_search_are_local_years_at_their_edges(client):
+    """A search's year counts are the site's local years (Europe/Paris), worked out in SQL on
+    both databases: around New Year's midnight, and far outside the usual years."""
+    paris = ZoneInfo("Europe/Paris")
+    moments = [
+        datetime.datetime(2015, 12, 31, 23, 30, tzinfo=paris),  # 22:30 UTC: 2015
+        datetime.datetime(2016, 1, 1, 0, 30, tzinfo=paris),  # 23:30 UTC on 31 December: 2016
+        datetime.datetime(1985, 6, 1, 12, 0, tzinfo=paris),  # before the years worked out in SQL
+        datetime.datetime(2050, 12, 31, 23, 59, tzinfo=paris),
+    ]
+    for moment in moments:
+        ArticleFactory(title_en="Quokka scam", published_at=moment)
+    with time_machine.travel(datetime.datetime(2051, 1, 2, tzinfo=paris), tick=False):
+        facets = client.get("/en/news/", {"q": "quokka"}).context["facets"]
+    years = {entry["year"]: entry["count"] for entry in facets["years"]}
+    assert years == {2050: 1, 2016: 1, 2015: 1, 1985: 1}
