@@ -1,7 +1,4 @@
-from collections import defaultdict
-
 from django.db import models
-from django.db.models.query import ModelIterable
 from django.utils.translation import gettext_lazy as _
 
 from cyberwatch.editing import Versioned, VersionedQuerySetMixin
@@ -57,26 +54,8 @@ def with_crime_areas(articles, crime_areas):
     return articles
 
 
-class CardIterable(ModelIterable):
-    """Crime areas with their examples as `card_examples`, in one more query (a prefetch's
-    machinery cost as much again as the query)."""
-
-    def __iter__(self):
-        areas = list(super().__iter__())
-        examples = defaultdict(list)
-        if areas:
-            for example in CrimeExample.objects.filter(crime_area__in=[a.pk for a in areas]):
-                examples[example.crime_area_id].append(example)
-        for area in areas:
-            area.card_examples = examples[area.pk]
-            yield area
-
-
 class CrimeAreaQuerySet(VersionedQuerySetMixin, AlwaysPublishedQuerySetMixin, TranslatedQuerySet):
-    def with_card_data(self):
-        queryset = self._chain()
-        queryset._iterable_class = CardIterable
-        return queryset
+    pass
 
 
 class CrimeArea(

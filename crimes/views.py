@@ -19,7 +19,7 @@ class CrimeAreaListView(TemplateView):
 
 class CrimeAreaDetailView(TranslatedDetailMixin, PreviousSlugRedirectMixin, DetailView):
     model = CrimeArea
-    queryset = CrimeArea.objects.published().with_card_data()
+    queryset = CrimeArea.objects.published()
     template_name = "crimes/crimearea_detail.jinja"
 
     def get_public_object(self, slug):
@@ -30,7 +30,7 @@ class CrimeAreaDetailView(TranslatedDetailMixin, PreviousSlugRedirectMixin, Deta
     def get_context_data(self, **kwargs):
         now = timezone.now()
         area = self.object
-        crime_areas = getattr(self, "crime_areas", None) or public.crime_areas()
+        crime_areas = self.crime_areas  # a crime area is public whole: always read by slug here
         news = public.news_cards(now, area.pk, number=RELATED_NEWS)
         # Related news comes through the reverse relation: this app never imports `news`.
         return super().get_context_data(

@@ -3,6 +3,8 @@
 from django.http import Http404
 from django.utils.translation import get_language, gettext
 
+from .publishing import Publishable
+
 
 class TranslatedDetailMixin:
     # Set by the admin's preview of a pending change (cyberwatch/admin.py: preview_view).
@@ -11,10 +13,12 @@ class TranslatedDetailMixin:
 
     def sees_unpublished(self, model):
         """Staff who may change the model also see drafts and scheduled items, to preview them
-        on the public templates."""
+        on the public templates. (Content without publication fields is public whole.)"""
         user = self.request.user
-        return user.is_staff and user.has_perm(
-            f"{model._meta.app_label}.change_{model._meta.model_name}"
+        return (
+            issubclass(model, Publishable)
+            and user.is_staff
+            and user.has_perm(f"{model._meta.app_label}.change_{model._meta.model_name}")
         )
 
     def public_or_preview(self, manager):
@@ -22,20 +26,14 @@ class TranslatedDetailMixin:
         return manager.all() if self.sees_unpublished(manager.model) else manager.published()
 
     def get_public_object(self, slug):
-        """The public item at `slug`, or None: a view (with its `model`) whose public query is
-        compiled once (cyberwatch/prepared.py) finds it here rather than through
-        `get_queryset()`, which previews and the previous slugs' redirects still use."""
-        raise NotImplementedError
+        """The public item at `slug`, or None. By default through `get_queryset()`; a view
+        whose public query is compiled once (cyberwatch/prepared.py) reads it there instead."""
+        return self.get_queryset().filter(**{self.get_slug_field(): slug}).first()
 
     def get_object(self, queryset=None):
         if self.preview_item is None:
             slug = self.kwargs.get(self.slug_url_kwarg)
-            if (
-                queryset is None
-                and slug is not None
-                and type(self).get_public_object is not TranslatedDetailMixin.get_public_object
-                and not self.sees_unpublished(self.model)
-            ):
+            if queryset is None and slug is not None and not self.sees_unpublished(self.model):
                 item = self.get_public_object(slug)
                 if item is None:
                     raise Http404(

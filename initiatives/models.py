@@ -1,5 +1,3 @@
-from collections import defaultdict
-
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -16,17 +14,6 @@ from cyberwatch.translations import TracksTranslations
 class InitiativeQuerySet(VersionedQuerySetMixin, AlwaysPublishedQuerySetMixin, TranslatedQuerySet):
     def roots(self):
         return self.filter(parent__isnull=True)
-
-    def tree(self):
-        """The top-level initiatives, each with its parts as `parts`, in one query: the table
-        holds a handful of rows, and a prefetch cost twice as much as the tree built here."""
-        items = list(self)
-        parts = defaultdict(list)
-        for item in items:
-            parts[item.parent_id].append(item)
-        for item in items:
-            item.parts = parts[item.pk]
-        return parts[None]
 
 
 class Initiative(

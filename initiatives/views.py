@@ -32,7 +32,7 @@ class InitiativeDetailView(TranslatedDetailMixin, PreviousSlugRedirectMixin, Det
 
     def get_context_data(self, **kwargs):
         initiative = self.object
-        items = getattr(self, "initiatives", None) or public.initiatives()
+        items = self.initiatives  # an initiative is public whole: always read by slug here
         news = public.news_cards(timezone.now(), initiative.pk, number=RELATED_NEWS)
         # Related news comes through the reverse relation: this app never imports `news`.
         return super().get_context_data(

@@ -4,11 +4,9 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F
-from django.db.models.query import ModelIterable
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.utils import build_localized_fieldname
 
-from crimes.models import CrimeArea, with_crime_areas
 from cyberwatch.editing import Versioned
 from cyberwatch.images import WithImage
 from cyberwatch.languages import (
@@ -24,7 +22,7 @@ from cyberwatch.search import search_document_field
 from cyberwatch.slugs import KeepsPreviousSlugs
 from cyberwatch.translations import TracksTranslations
 
-from .counts import LANGUAGE_COLUMNS, MONTH, YEAR, Recount, tag_pks, with_any_crime_area
+from .counts import LANGUAGE_COLUMNS, MONTH, YEAR, Recount, tag_pks
 
 TEXT_FIELDS = ("summary", "body")  # with the title, what makes an article available
 SEARCHED_FIELDS = ("title", "summary")  # what the words filter looks at
@@ -42,39 +40,13 @@ CARD_COLUMNS = [
 ]
 
 
-class CardIterable(ModelIterable):
-    """Articles for cards, with their `card_crime_areas` (crimes.public.with_crime_areas)."""
-
-    def __iter__(self):
-        articles = list(super().__iter__())
-        crime_areas = self.queryset._card_crime_areas
-        if crime_areas is None:
-            crime_areas = CrimeArea.objects.published()
-        yield from with_crime_areas(articles, crime_areas)
-
-
 class ArticleQuerySet(PublishedQuerySetMixin, TranslatedQuerySet):
-    _card_crime_areas = None
-
     def cards(self):
         """What an article card shows, and only that, in one query: the articles' card columns
         with their crime areas' pks (`card_area_pks`)."""
         return self.only(*CARD_COLUMNS).annotate(
             card_area_pks=tag_pks(Article.crime_areas.through, "crimearea_id")
         )
-
-    def with_card_data(self, crime_areas=None):
-        """`cards()`, each with its public crime areas as `card_crime_areas`. `crime_areas`: the
-        public crime areas when the page has them already (a second query otherwise)."""
-        queryset = self.cards()
-        queryset._iterable_class = CardIterable
-        queryset._card_crime_areas = crime_areas
-        return queryset
-
-    def _clone(self):
-        clone = super()._clone()
-        clone._card_crime_areas = self._card_crime_areas
-        return clone
 
     # Bulk changes keep the precomputed counts right (news/counts.py), counting once at the end.
 
@@ -195,13 +167,6 @@ class Article(
 
     def get_absolute_url(self):
         return slug_url("news:article_detail", self.slug)
-
-    def related_articles(self, crime_areas=None):
-        """Other public articles sharing a crime area with this one, newest first, as cards
-        (`crime_areas`: the public crime areas, when the page has them)."""
-        return with_any_crime_area(
-            Article.objects.published().exclude(pk=self.pk), self.crime_areas.all()
-        ).with_card_data(crime_areas)
 
     def save(self, *args, **kwargs):
         before = (
