@@ -33,8 +33,16 @@ to fit (a pk read from the database does). A queryset that Django finds empty fo
 (`pk__in=[]`) gives `[]` without a query.
 
 The compiled queries live on the database connection (one per thread), a few hundred at most.
+
+On PostgreSQL, psycopg also prepares a statement on the server from its second run, and the
+server plans it once for any values when that plan is as good as those it made for each
+(settings: `plan_cache_mode=auto`). A query whose best plan depends on its values, such as the
+words filter's (a word in a few articles wants the words' index, a word in half of them the
+dates' one), is `@Prepared.replanned`: psycopg does not prepare it, so the server plans it for
+its values on every call.
 """
 
+import contextlib
 import datetime
 import functools
 
@@ -64,9 +72,15 @@ class Prepared:
     """A query compiled once per shape (see the module's docstring); calling it with values
     gives the list of its results."""
 
-    def __init__(self, build):
+    def __init__(self, build, *, replanned=False):
         self.build = build
+        self.plan_each_call = replanned
         functools.update_wrapper(self, build)
+
+    @classmethod
+    def replanned(cls, build):
+        """A Prepared query that PostgreSQL plans for its values on every call."""
+        return cls(build, replanned=True)
 
     def __call__(self, *values, using=DEFAULT_DB_ALIAS, **constants):
         connection = connections[using]
@@ -87,7 +101,28 @@ class Prepared:
             query = compiled[key] = _CompiledQuery(
                 functools.partial(self.build, **constants), values, connection, using
             )
-        return query.run(values)
+        if not self.plan_each_call:
+            return query.run(values)
+        with _not_prepared(connection):
+            return query.run(values)
+
+
+@contextlib.contextmanager
+def _not_prepared(connection):
+    """psycopg prepares no statement meanwhile: the server plans each for its values."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    # The connection the query will use: after Django's health check, which may replace it.
+    connection.close_if_health_check_failed()
+    connection.ensure_connection()
+    raw = connection.connection
+    threshold = raw.prepare_threshold
+    raw.prepare_threshold = None
+    try:
+        yield
+    finally:
+        raw.prepare_threshold = threshold
 
 
 class _Marks:

@@ -111,19 +111,23 @@ DATABASE_CONNECT_TIMEOUT = env.int("DATABASE_CONNECT_TIMEOUT", default=3)  # sec
 DATABASE_STATEMENT_TIMEOUT = env.int("DATABASE_STATEMENT_TIMEOUT", default=15_000)  # ms, 0: none
 DATABASE_RETRY_AFTER = env.int("DATABASE_RETRY_AFTER", default=30)  # seconds, in the 503
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Django's backend with a health check that costs no round trip (see its docstring).
+    DATABASES["default"]["ENGINE"] = "cyberwatch.postgresql"
     DATABASES["default"].setdefault("OPTIONS", {})
     DATABASES["default"]["OPTIONS"].setdefault("connect_timeout", DATABASE_CONNECT_TIMEOUT)
     server_options = []
     if DATABASE_STATEMENT_TIMEOUT:
         server_options.append(f"-c statement_timeout={DATABASE_STATEMENT_TIMEOUT}")
     # Server-side parameter binding: the same query with other values is parsed once per
-    # connection (psycopg prepares it from its second run), not on every request. Always
-    # planned for its values: a generic plan for a full-text search can scan the archive.
-    # Off behind a transaction-mode pooler such as PgBouncer (DATABASE_PREPARED=0).
+    # connection (psycopg prepares it from its second run), and planned once when PostgreSQL
+    # finds a plan for any values as good as those it made for each (plan_cache_mode=auto).
+    # The words filter's queries are never prepared: their best plan depends on the words
+    # (cyberwatch.prepared.Prepared.replanned). Off behind a transaction-mode pooler such as
+    # PgBouncer (DATABASE_PREPARED=0).
     if env.bool("DATABASE_PREPARED", default=True):
         DATABASES["default"]["OPTIONS"].setdefault("server_side_binding", True)
         DATABASES["default"]["OPTIONS"].setdefault("prepare_threshold", 2)
-        server_options.append("-c plan_cache_mode=force_custom_plan")
+        server_options.append("-c plan_cache_mode=auto")
     if server_options:
         DATABASES["default"]["OPTIONS"].setdefault("options", " ".join(server_options))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -78,14 +78,14 @@ def _matching(now, texts, start, end, crime_areas, initiative, language, page_la
     )
 
 
-@Prepared
+@Prepared.replanned
 def word_counts(now, texts, start, end, crime_areas, initiative, *, language, page_language):
     """news.facets.counted_rows() of the articles matching words and filters."""
     articles = _matching(now, texts, start, end, crime_areas, initiative, language, page_language)
     return counted_rows(articles, Article.crime_areas.through)
 
 
-@Prepared
+@Prepared.replanned
 def word_cards(
     now, texts, start, end, crime_areas, initiative, *, language, page_language, offset, stop
 ):

@@ -160,12 +160,13 @@ def test_postgresql_connections_carry_the_timeouts_from_the_environment():
 
 
 def test_postgresql_queries_are_prepared_unless_turned_off():
-    """Server-side binding: a query run again with other values is not parsed again (issue
-    12), but always planned for its values; DATABASE_PREPARED=0 for a transaction-mode
-    pooler."""
+    """Server-side binding: a query run again with other values is not parsed again, and
+    planned once where a plan for any values is as good (issue 12; the words filter's
+    queries are never prepared: tests/test_prepared.py); DATABASE_PREPARED=0 for a
+    transaction-mode pooler."""
     assert postgresql_options() == {
         "connect_timeout": 3,
-        "options": "-c statement_timeout=15000 -c plan_cache_mode=force_custom_plan",
+        "options": "-c statement_timeout=15000 -c plan_cache_mode=auto",
         "server_side_binding": True,
         "prepare_threshold": 2,
     }
@@ -185,4 +186,46 @@ def test_the_statement_timeout_reaches_the_database_server():
         cursor.execute("SHOW statement_timeout")
         assert cursor.fetchone()[0] == f"{settings.DATABASE_STATEMENT_TIMEOUT // 1000}s"
         cursor.execute("SHOW plan_cache_mode")
-        assert cursor.fetchone()[0] == "force_custom_plan"
+        assert cursor.fetchone()[0] == "auto"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_kept_connection_is_checked_without_a_round_trip_and_replaced_when_ended():
+    """CONN_HEALTH_CHECKS (cyberwatch/postgresql): an idle connection is checked by looking at
+    its socket, not by sending `SELECT 1` before every request; when the server ends it (a
+    restart), the next query runs on a new connection."""
+    from django.db import connection
+
+    from news.models import Article
+
+    if connection.vendor != "postgresql":
+        assert settings.DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3"
+        return
+    assert connection.settings_dict["CONN_HEALTH_CHECKS"]
+    connection.ensure_connection()
+    raw = connection.connection
+    sent = []
+    original_cursor = raw.cursor
+    raw.cursor = lambda *args, **kwargs: sent.append(args) or original_cursor(*args, **kwargs)
+    try:
+        assert connection.is_usable()
+        assert sent == []
+    finally:
+        del raw.cursor
+    old_pid = raw.info.backend_pid
+
+    import psycopg
+
+    params = connection.get_connection_params()
+    params.pop("cursor_factory", None)
+    params.pop("context", None)
+    params.pop("prepare_threshold", None)
+    with psycopg.connect(**params, autocommit=True) as other:
+        other.execute("SELECT pg_terminate_backend(%s)", [old_pid])
+    deadline = time.monotonic() + 5
+    while connection.is_usable() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not connection.is_usable()
+    connection.health_check_done = False  # as at the start of a request
+    assert Article.objects.count() == 0
+    assert connection.connection.info.backend_pid != old_pid

@@ -115,3 +115,43 @@ def test_a_value_that_is_not_a_plain_parameter_is_refused(articles):
     unknown = Prepared(lambda value: Article.objects.filter(pk=value))
     with pytest.raises(ImproperlyConfigured, match="float"):
         unknown(1.5)
+
+
+def server_prepared_statements():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        return [statement for (statement,) in cursor.fetchall()]
+
+
+@pytest.mark.django_db
+def test_a_replanned_query_gives_the_orms_results_and_is_never_prepared_on_the_server(articles):
+    """Words queries (news/public.py) are planned for their values on every call: psycopg
+    prepares the others from their second run, and PostgreSQL may then plan them once."""
+    made, _areas = articles
+    every = tuple(pks(made))
+    replanned = Prepared.replanned(build_public)
+    now = timezone.now()
+    french = pks(build_public(now, list(every), language="fr"))  # the ORM's, run once
+    english = pks(build_public(now, list(every), language="en"))
+    for _run in range(4):
+        assert pks(replanned(now, every, language="fr")) == french
+        assert pks(public(now, every, language="en")) == english
+    if connection.vendor != "postgresql":
+        return  # SQLite prepares nothing on a server
+    assert connection.connection.prepare_threshold == 2  # put back after each replanned call
+    prepared = server_prepared_statements()
+    # build_public's own filter (other statements read the column, they do not filter by it)
+    assert any('"news_article"."available_en") ORDER BY' in statement for statement in prepared)
+    assert not any('"news_article"."available_fr") ORDER BY' in statement for statement in prepared)
+
+
+@pytest.mark.django_db
+def test_the_words_filter_is_never_prepared_on_the_server(client, articles):
+    for _run in range(3):
+        assert client.get("/en/news/", {"q": "zebra"}).status_code == 200
+        assert client.get("/en/news/").status_code == 200
+    if connection.vendor != "postgresql":
+        return
+    prepared = server_prepared_statements()
+    assert any('"news_article"."published_at"' in statement for statement in prepared)
+    assert not any("plainto_tsquery" in statement for statement in prepared)
