@@ -13,7 +13,7 @@ from django.utils.formats import date_format
 from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.translation import gettext, pgettext
 
-from .counts import LANGUAGE_COLUMNS, ArchiveCounts, aware, tag_pks
+from .counts import LANGUAGE_COLUMNS, ArchiveCounts, StoredCrimeAreas, aware
 
 
 def without_empty_values(params):
@@ -79,7 +79,7 @@ def counted_rows(articles, through):
         articles.order_by()
         .annotate(
             counted_year=LocalYear(F("published_at")),  # in the site's time zone
-            counted_areas=tag_pks(through, "crimearea_id"),
+            counted_areas=StoredCrimeAreas(through),
         )
         .values_list("counted_year", "counted_areas")
         .annotate(

@@ -485,3 +485,15 @@ def test_the_years_of_a_search_are_local_years_at_their_edges(client):
         facets = client.get("/en/news/", {"q": "quokka"}).context["facets"]
     years = {entry["year"]: entry["count"] for entry in facets["years"]}
     assert years == {2050: 1, 2016: 1, 2015: 1, 1985: 1}
+
+
+@pytest.mark.django_db
+def test_the_form_class_is_made_once_without_fields_left_on_the_class_filters():
+    """django-filter deep-copies the class's filters for every filter set (one a request): the
+    form class's fields come from copies, so those filters carry no field to copy (issue 12)."""
+    first = NewsFilter(QueryDict("year=2015"), crime_areas=[], initiatives=[])
+    second = NewsFilter(QueryDict("year=2016"), crime_areas=[], initiatives=[])
+    assert type(first.form) is type(second.form)
+    assert first.form.is_valid() and second.form.is_valid()
+    assert second.form.cleaned_data["year"] == 2016
+    assert not any(hasattr(filter_, "_field") for filter_ in NewsFilter.base_filters.values())
