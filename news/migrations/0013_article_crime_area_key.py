@@ -16,11 +16,11 @@ FORWARD = [
     BEGIN
         IF TG_OP IN ('INSERT', 'UPDATE') THEN
             UPDATE news_article SET crime_area_key = ({KEY.format("news_article.id")})
-            WHERE id IN (SELECT article_id FROM added);
+            WHERE id = ANY(ARRAY(SELECT DISTINCT article_id FROM added));
         END IF;
         IF TG_OP IN ('DELETE', 'UPDATE') THEN
             UPDATE news_article SET crime_area_key = ({KEY.format("news_article.id")})
-            WHERE id IN (SELECT article_id FROM removed);
+            WHERE id = ANY(ARRAY(SELECT DISTINCT article_id FROM removed));
         END IF;
         RETURN NULL;
     END
