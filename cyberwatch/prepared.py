@@ -45,12 +45,21 @@ its values on every call.
 import contextlib
 import datetime
 import functools
+import inspect
+import operator
 
 from django.core.exceptions import EmptyResultSet, ImproperlyConfigured
 from django.db import DEFAULT_DB_ALIAS, connections
-from django.db.models import prefetch_related_objects
+from django.db.models import Model, prefetch_related_objects
+from django.db.models.base import ModelState
+from django.db.models.fields.files import FileDescriptor, ImageFileDescriptor
+from django.db.models.fields.related_descriptors import ForeignKeyDeferredAttribute
+from django.db.models.query import ModelIterable
+from django.db.models.query_utils import DeferredAttribute
+from django.db.models.signals import post_init, pre_init
 from django.utils import timezone
 from django.utils.translation import get_language
+from modeltranslation.fields import TranslationFieldDescriptor
 
 # Compiled queries kept on a connection; past this many, they are all compiled again.
 MAX_COMPILED = 512
@@ -213,6 +222,7 @@ class _CompiledQuery:
         converters = compiler.get_converters(columns)
         compiler.get_converters = lambda expressions: converters
         self.ops = connection.ops
+        self.objects = _Objects.of(self.queryset, compiler)
 
     def _get_compiler(self, using=None, connection=None, elide_empty=True):
         return self.compiler
@@ -238,7 +248,105 @@ class _CompiledQuery:
         params = self._params(values)
         sql = self.sql
         self.compiler.as_sql = lambda *args, **kwargs: (sql, params)
-        results = list(self.iterable_class(self.queryset))
+        if self.objects is not None:
+            results = self.objects(self.compiler, self.queryset.db)
+        else:
+            results = list(self.iterable_class(self.queryset))
         if self.prefetch and results:
             prefetch_related_objects(results, *self.prefetch)
         return results
+
+
+# How Model.__init__ sets a column's value, by the class attribute (descriptor) of its name: for
+# these, it lands in the object's __dict__ as it is (no related object is cached yet, and no
+# earlier file is there to resize from while the object is made).
+_STORED_AS_GIVEN = (
+    DeferredAttribute,
+    ForeignKeyDeferredAttribute,
+    FileDescriptor,
+    ImageFileDescriptor,
+)
+
+
+class _Objects:
+    """The objects of a query of one model's columns and annotations, made as Django's
+    ModelIterable and Model.from_db() make them, with the same values in the same attributes,
+    but without Model.__init__'s walk over every field of the model and its setattr() per
+    column: a news card's row cost 33 µs, 17 µs made here (20 cards, query included: 0.89 →
+    0.55 ms).
+    Used only when that walk would do nothing more: no related objects, no pre_init receiver,
+    no __init__ or from_db() of the model's own (django-modeltranslation's wrapper aside,
+    whose original-name fields keep a value as given while an object is made), and only the
+    descriptors of _STORED_AS_GIVEN; post_init is sent as Model.__init__ sends it. Compared
+    with the ORM's objects, attribute by attribute, in tests/test_prepared.py."""
+
+    @classmethod
+    def of(cls, queryset, compiler):
+        if queryset._iterable_class is not ModelIterable or queryset._known_related_objects:
+            return None
+        klass_info = compiler.klass_info
+        if not klass_info or klass_info.get("related_klass_infos"):
+            return None
+        model = klass_info["model"]
+        if not _made_plainly(model):
+            return None
+        select_fields = klass_info["select_fields"]
+        start = select_fields[0]
+        names, positions = [], []
+        for position, column in enumerate(compiler.select[start : select_fields[-1] + 1]):
+            attname = column[0].target.attname
+            descriptor = inspect.getattr_static(model, attname, None)
+            if isinstance(descriptor, TranslationFieldDescriptor):
+                # modeltranslation's original-name field: while an object is made, the value
+                # is kept as given (and not copied to the active language's column).
+                if descriptor.field.is_relation or descriptor.field.name != attname:
+                    return None
+                names.append(attname)
+                positions.append(start + position)
+                continue
+            stored_by_setattr = not hasattr(type(descriptor), "__set__")  # into __dict__
+            if not stored_by_setattr and type(descriptor) not in _STORED_AS_GIVEN:
+                return None
+            names.append(attname)
+            positions.append(start + position)
+        return cls(model, names, positions, compiler.annotation_col_map or {})
+
+    def __init__(self, model, names, positions, annotations):
+        self.model = model
+        self.names = names
+        pick = operator.itemgetter(*positions) if positions else (lambda row: ())
+        self.pick = pick if len(positions) != 1 else (lambda row: (pick(row),))
+        self.annotations = list(annotations.items())
+
+    def __call__(self, compiler, db):
+        model, names, pick, annotations = self.model, self.names, self.pick, self.annotations
+        new = model.__new__
+        objects = []
+        for row in compiler.results_iter(compiler.execute_sql()):
+            obj = new(model)
+            state = ModelState()
+            state.adding = False
+            state.db = db
+            attributes = obj.__dict__
+            attributes["_state"] = state
+            attributes.update(zip(names, pick(row), strict=True))
+            post_init.send(sender=model, instance=obj)
+            for name, position in annotations:
+                setattr(obj, name, row[position])
+            objects.append(obj)
+        return objects
+
+
+def _made_plainly(model):
+    if pre_init.has_listeners(model) or model.from_db.__func__ is not Model.from_db.__func__:
+        return False
+    for klass in model.__mro__:
+        if klass is Model:
+            break  # the rest are Model's own bases
+        init = klass.__dict__.get("__init__")
+        if init is None:
+            continue
+        if klass is model and init.__module__ == "modeltranslation.translator":
+            continue  # modeltranslation's wrapper of Model.__init__
+        return False
+    return True

@@ -6,13 +6,25 @@ import datetime
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
+from django.db.models.query import ModelIterable
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 
-from cyberwatch.prepared import Prepared
+from crimes import public as crime_area_public
+from crimes.models import Advice, CrimeArea, CrimeExample, OverviewSection
+from cyberwatch.prepared import Prepared, _Objects
+from initiatives import public as initiative_public
+from initiatives.models import Initiative
+from news import public as news_public
 from news.counts import with_any_crime_area
 from news.models import Article
-from tests.factories import ArticleFactory, CrimeAreaFactory
+from tests.factories import (
+    AdviceFactory,
+    ArticleFactory,
+    CrimeAreaFactory,
+    CrimeExampleFactory,
+    InitiativeFactory,
+)
 
 
 def build_public(now, pks, *, language=None):
@@ -155,3 +167,73 @@ def test_the_words_filter_is_never_prepared_on_the_server(client, articles):
     prepared = server_prepared_statements()
     assert any('"news_article"."published_at"' in statement for statement in prepared)
     assert not any("plainto_tsquery" in statement for statement in prepared)
+
+
+def made(objects):
+    """What Django's ModelIterable would have made: each object's attributes and state."""
+    return [
+        (
+            type(obj),
+            {name: value for name, value in obj.__dict__.items() if name != "_state"},
+            obj._state.adding,
+            obj._state.db,
+        )
+        for obj in objects
+    ]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", ["en", "ar"])
+def test_objects_are_made_with_the_attributes_django_gives_them(articles, seeded, language):
+    """Prepared makes a plain query's objects without Model.__init__'s walk over every field
+    (cyberwatch.prepared._Objects): each has exactly the attributes the ORM gives it, with
+    modeltranslation's fields, deferred columns, annotations and images as Django has them."""
+    made_articles, areas = articles
+    CrimeExampleFactory(crime_area=areas[0])
+    AdviceFactory(crime_areas=[areas[0]])
+    InitiativeFactory(parent=InitiativeFactory())
+    now = timezone.now()
+    cases = [
+        (
+            news_public.latest_cards,
+            (now,),
+            {"number": 5},
+            Article.objects.published(now).cards()[:5],
+        ),
+        (
+            news_public.article,
+            (now, made_articles[1].slug),
+            {},
+            None,
+        ),
+        (crime_area_public.crime_areas, (), {}, CrimeArea.objects.published()),
+        (crime_area_public._examples, (), {}, CrimeExample.objects.published()),
+        (crime_area_public.overview, (), {}, OverviewSection.objects.published()),
+        (crime_area_public.advice, (now,), {}, Advice.objects.published(now)),
+        (initiative_public.initiatives, (), {}, Initiative.objects.all()),
+    ]
+    with translation.override(language):
+        for prepared, values, constants, expected in cases:
+            found = prepared(*values, **constants)
+            assert found, prepared.__name__
+            if expected is None:  # the article page: its own annotations
+                expected = news_public.article.build(*values, **constants)
+            assert made(found) == made(expected), prepared.__name__
+            # Compiled and run again: the same.
+            assert made(prepared(*values, **constants)) == made(expected), prepared.__name__
+        models = [
+            query
+            for query in connection._cyberwatch_prepared.values()
+            if not query.empty and query.iterable_class is ModelIterable
+        ]
+        assert models and all(query.objects is not None for query in models)
+
+
+@pytest.mark.django_db
+def test_a_query_with_related_objects_is_made_by_django(articles):
+    with_creator = Prepared(lambda: Article.objects.select_related("created_by").order_by("pk"))
+    assert made(with_creator()) == made(Article.objects.select_related("created_by").order_by("pk"))
+    queryset = Article.objects.select_related("created_by")
+    compiler = queryset.query.get_compiler(using="default")
+    compiler.as_sql()
+    assert _Objects.of(queryset, compiler) is None
