@@ -1,7 +1,9 @@
 """PostgreSQL: each article's crime areas on its own row (`crime_area_key`, `3,1` text, NULL for
 none), kept by statement triggers on the article–crime area table whatever writes it (the admin,
-bulk inserts, a crime area's deletion, SQL). The words filter counts its matches per set of crime
-areas from it, instead of a subquery per match (news.counts.StoredTags). The column is not a
+bulk inserts, a crime area's deletion, SQL), and by a trigger on the article's insertion for crime
+areas given before it (the generator's bulk load: updating rows it had just inserted made 100,000
+articles take 274 s instead of 80). The words filter counts its matches per set of crime
+areas from it, instead of a subquery per match (news.counts.StoredCrimeAreas). The column is not a
 model field: Django never writes it, so a save cannot put back a stale value. SQLite keeps the
 subquery."""
 
@@ -25,6 +27,18 @@ FORWARD = [
         RETURN NULL;
     END
     $$
+    """,
+    f"""
+    CREATE FUNCTION news_article_crime_area_key_of_new() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        NEW.crime_area_key := ({KEY.format("NEW.id")});
+        RETURN NEW;
+    END
+    $$
+    """,
+    """
+    CREATE TRIGGER news_article_crime_area_key_new BEFORE INSERT ON news_article
+    FOR EACH ROW EXECUTE FUNCTION news_article_crime_area_key_of_new()
     """,
     """
     CREATE TRIGGER news_article_crime_area_key_insert AFTER INSERT ON news_article_crime_areas
@@ -51,6 +65,8 @@ BACKWARD = [
     "DROP TRIGGER news_article_crime_area_key_delete ON news_article_crime_areas",
     "DROP TRIGGER news_article_crime_area_key_insert ON news_article_crime_areas",
     "DROP FUNCTION news_article_crime_area_key()",
+    "DROP TRIGGER news_article_crime_area_key_new ON news_article",
+    "DROP FUNCTION news_article_crime_area_key_of_new()",
     "ALTER TABLE news_article DROP COLUMN crime_area_key",
 ]
 

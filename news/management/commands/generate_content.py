@@ -12,6 +12,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from crimes.models import CrimeArea
@@ -321,9 +322,15 @@ class Command(BaseCommand):
         generated = Article.objects.filter(slug__startswith=SLUG_PREFIX)
         count = generated.count()
         with transaction.atomic():
-            Article.crime_areas.through.objects.filter(article__in=generated).delete()
-            Article.initiatives.through.objects.filter(article__in=generated).delete()
+            # The articles first (the foreign keys are checked at the commit), then the rows
+            # left without an article: PostgreSQL's triggers would otherwise write each article's
+            # crime areas again just before deleting it (news migration 0013).
             generated._raw_delete(generated.db)  # no signal: counted again below
+            for through in (Article.crime_areas.through, Article.initiatives.through):
+                orphans = through.objects.filter(
+                    ~Exists(Article.objects.filter(pk=OuterRef("article_id")))
+                )
+                orphans._raw_delete(orphans.db)
             Recount.mark(everything=True)
         return count
 
@@ -336,6 +343,24 @@ class Command(BaseCommand):
             .first()
         )
         return int(last.removeprefix(SLUG_PREFIX)) + 1 if last else 1
+
+    @staticmethod
+    def new_pks(count):
+        table = Article._meta.db_table
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+                [table, count],
+            )
+            return [pk for (pk,) in cursor.fetchall()]
+
+    @staticmethod
+    def add_crime_areas(articles, tags):
+        Article.crime_areas.through.objects.bulk_create(
+            Article.crime_areas.through(article_id=article.pk, crimearea_id=area)
+            for article, (areas, _initiatives) in zip(articles, tags, strict=True)
+            for area in areas
+        )
 
     def generate(self, count, rng, first, crime_areas, initiatives):
         now = timezone.now()
@@ -379,16 +404,22 @@ class Command(BaseCommand):
                         rng.sample(initiatives, 1) if initiatives and rng.random() < 0.4 else [],
                     )
                 )
+            # PostgreSQL: the articles' crime areas first, under primary keys taken from the
+            # sequence, so that the article's row is made with its crime areas' key (news
+            # migration 0013) rather than updated right after (the foreign keys are checked at
+            # the commit). Updating rows just inserted made 100,000 articles take 274 s, not 80.
+            areas_first = connection.vendor == "postgresql"
+            if areas_first:
+                for article, pk in zip(batch, self.new_pks(len(batch)), strict=True):
+                    article.pk = pk
+                self.add_crime_areas(batch, tags)
             created = Article.objects.bulk_create(batch)
             if created[0].pk is None:  # a backend that returns no primary keys
                 slugs = {article.slug: article for article in created}
                 for pk, slug in Article.objects.filter(slug__in=slugs).values_list("pk", "slug"):
                     slugs[slug].pk = pk
-            Article.crime_areas.through.objects.bulk_create(
-                Article.crime_areas.through(article_id=article.pk, crimearea_id=area)
-                for article, (areas, _initiatives) in zip(created, tags, strict=True)
-                for area in areas
-            )
+            if not areas_first:
+                self.add_crime_areas(created, tags)
             Article.initiatives.through.objects.bulk_create(
                 Article.initiatives.through(article_id=article.pk, initiative_id=initiative)
                 for article, (_areas, chosen) in zip(created, tags, strict=True)
