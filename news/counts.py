@@ -119,7 +119,8 @@ class StoredCrimeAreas(Func):
     `crime_area_key` column, kept by triggers on the article–crime area table (news migration
     0013; not a model field, so Django never writes it): a words search reads it from the row
     it matched, where a subquery cost as much again as the search (11 of 23 ms for 4,400
-    matches). Elsewhere: `tag_pks()`."""
+    matches); the cards and the direct counts read it too (a deep page's cards ran the
+    subquery for every row its OFFSET skipped). Elsewhere: `tag_pks()`."""
 
     output_field = TextField()
 
@@ -787,7 +788,7 @@ def _direct_rows(
     queries = [
         base.filter(part)
         .order_by()
-        .annotate(counted_areas=tag_pks(article_model.crime_areas.through, "crimearea_id"))
+        .annotate(counted_areas=StoredCrimeAreas(article_model.crime_areas.through))
         .values_list(
             "pk",
             "status",

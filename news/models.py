@@ -22,7 +22,7 @@ from cyberwatch.search import search_document_field
 from cyberwatch.slugs import KeepsPreviousSlugs
 from cyberwatch.translations import TracksTranslations
 
-from .counts import LANGUAGE_COLUMNS, MONTH, YEAR, Recount, tag_pks
+from .counts import LANGUAGE_COLUMNS, MONTH, YEAR, Recount, StoredCrimeAreas
 
 TEXT_FIELDS = ("summary", "body")  # with the title, what makes an article available
 SEARCHED_FIELDS = ("title", "summary")  # what the words filter looks at
@@ -45,7 +45,7 @@ class ArticleQuerySet(PublishedQuerySetMixin, TranslatedQuerySet):
         """What an article card shows, and only that, in one query: the articles' card columns
         with their crime areas' pks (`card_area_pks`)."""
         return self.only(*CARD_COLUMNS).annotate(
-            card_area_pks=tag_pks(Article.crime_areas.through, "crimearea_id")
+            card_area_pks=StoredCrimeAreas(Article.crime_areas.through)
         )
 
     # Bulk changes keep the precomputed counts right (news/counts.py), counting once at the end.
