@@ -7,6 +7,7 @@ The admin keeps Django's templates. What the templates need from Django is here:
 static files, localised dates, the fallback rule and rich text.
 """
 
+import dataclasses
 import datetime
 import functools
 
@@ -34,6 +35,7 @@ from jinja2 import Environment
 from markupsafe import Markup
 
 from .languages import text_direction
+from .links import slug_urls
 from .sanitising import clean_html
 
 
@@ -56,33 +58,45 @@ def _day(day, language):
 
 def time_tag(moment):
     """`<time datetime="…">` with the moment's date in the active language's format."""
+    return _time_tag(moment, timezone.get_current_timezone(), get_language())
+
+
+def _time_tag(moment, zone, language):
     if not moment:
-        return format_html("<time></time>")
-    local = localtime(moment)  # once, for both: each card has one
+        return Markup("<time></time>")
+    local = localtime(moment, zone)  # once, for both: each card has one
     day = local.date() if isinstance(local, datetime.datetime) else local
-    return format_html(
-        '<time datetime="{}">{}</time>', local.isoformat(), _day(day, get_language())
-    )
+    # An ISO date and a date's text, neither of which has a quote to escape: markupsafe's
+    # escaping is Django's there, at a fraction of format_html()'s cost.
+    return Markup('<time datetime="%s">%s</time>') % (local.isoformat(), _day(day, language))
 
 
 def language_badge(shown):
     """The badge of an item shown in another language than the page's (empty otherwise)."""
     if not shown.is_fallback:
         return ""
-    name = shown.language_name
-    return format_html(
-        '<span class="language-badge" title="{}"><span class="visually-hidden">{} </span>{}</span>',
-        gettext("Not available in this language; shown in %(language)s") % {"language": name},
-        gettext("In"),
-        name,
-    )
+    return _badge(shown.language, shown.requested)
 
 
-def item_link(item, badge=False):
+@functools.lru_cache(maxsize=64)
+def _badge(language, requested):
+    # The same few on every page: made once per pair of languages.
+    with override(requested):
+        name = get_language_info(language)["name_translated"]
+        return format_html(
+            '<span class="language-badge" title="{}"><span class="visually-hidden">{} </span>'
+            "{}</span>",
+            gettext("Not available in this language; shown in %(language)s") % {"language": name},
+            gettext("In"),
+            name,
+        )
+
+
+def item_link(item, badge=False, language=None):
     """A link to an item, named by its title as the page shows it (with the badge of its
     language when `badge` and it is shown in another). Made once per item and language: a
     list's cards link the same few crime areas again and again."""
-    key = (get_language(), badge)
+    key = (language or get_language(), badge)
     links = item.__dict__.setdefault("_cyberwatch_links", {})
     link = links.get(key)
     if link is None:
@@ -96,13 +110,67 @@ def item_link(item, badge=False):
     return link
 
 
+@dataclasses.dataclass(slots=True)
+class Card:
+    """What a news card shows, as `news_cards()` works it out (see there)."""
+
+    url: str
+    title: str
+    summary: str
+    language: str  # the one it is shown in
+    requested: str  # the page's
+    date: str  # a `<time>` element
+    badge: str  # its language's badge, when shown in another than the page's
+    tags: list  # links to its crime areas, in their order
+
+    @property
+    def is_fallback(self):
+        return self.language != self.requested
+
+    @property
+    def lang_attributes(self):
+        return _lang_attributes(self.language, self.requested)
+
+
+def news_cards(articles):
+    """The news cards of `articles` (news.models.ArticleQuerySet.cards(), with their
+    `card_crime_areas`), as the macro `article_cards` shows them. Worked out here, with the
+    page's language and time zone read once: in the template, a card's dozen calls to the
+    helpers above (each of which looked both up again) cost 53 µs a card, a list of twenty a
+    millisecond."""
+    language = get_language()
+    zone = timezone.get_current_timezone()
+    url_of = None
+    cards = []
+    for article in articles:
+        if url_of is None:
+            url_of = slug_urls(article.url_name)
+        shown = article.shown_in(language)
+        cards.append(
+            Card(
+                url=url_of(article.slug),
+                title=shown.title,
+                summary=shown.summary,
+                language=shown.language,
+                requested=language,
+                date=_time_tag(article.published_at, zone, language),
+                badge=language_badge(shown) if shown.language != language else "",
+                tags=[item_link(area, language=language) for area in article.card_crime_areas],
+            )
+        )
+    return cards
+
+
 def iso(moment):
     """`|date:"c"`: ISO 8601, a datetime in the site's time zone."""
     return localtime(moment).isoformat() if moment else ""
 
 
-def localtime(moment):
-    return timezone.localtime(moment) if hasattr(moment, "tzinfo") and moment.tzinfo else moment
+def localtime(moment, zone=None):
+    """A datetime in `zone` (by default the current time zone); a date as it is."""
+    if not (hasattr(moment, "tzinfo") and moment.tzinfo):
+        return moment
+    return moment.astimezone(zone or timezone.get_current_timezone())
 
 
 def url(viewname, *args, **kwargs):
@@ -123,6 +191,8 @@ def _forget_urls(setting, **kwargs):
         _url.cache_clear()
     if setting in {"LANGUAGES", "LANGUAGE_CODE", "FORMAT_MODULE_PATH", "TIME_ZONE"}:
         _day.cache_clear()
+    if setting in {"LANGUAGES", "LANGUAGE_CODE", "LOCALE_PATHS"}:
+        _badge.cache_clear()
 
 
 def shown_in(item):
@@ -132,9 +202,13 @@ def shown_in(item):
 
 def lang_attributes(shown):
     """` lang="fr" dir="ltr"` on text shown in another language than the page's."""
-    if not shown.is_fallback:
+    return _lang_attributes(shown.language, shown.requested)
+
+
+def _lang_attributes(language, requested):
+    if language == requested:
         return ""
-    return format_html(' lang="{}" dir="{}"', shown.language, shown.direction)
+    return format_html(' lang="{}" dir="{}"', language, text_direction(language))
 
 
 def rich_text(html):
@@ -251,6 +325,7 @@ def environment(**options):
         date=time_tag,
         language_badge=language_badge,
         item_link=item_link,
+        news_cards=news_cards,
         shown_in=shown_in,
         text_direction=text_direction,
         language_links=language_links,

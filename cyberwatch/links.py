@@ -28,8 +28,14 @@ def _around_slug(viewname, language, script_prefix, urlconf):
 
 def slug_url(viewname, slug):
     """`reverse(viewname, kwargs={"slug": slug})`, in the active language."""
+    return slug_urls(viewname)(slug)
+
+
+def slug_urls(viewname):
+    """`slug_url(viewname, slug)` as a function of the slug, for a list of links: the active
+    language, script prefix and URLconf are read once."""
     before, after = _around_slug(viewname, get_language(), get_script_prefix(), get_urlconf())
-    return f"{before}{quote(slug, safe=SAFE)}{after}"
+    return lambda slug: f"{before}{quote(slug, safe=SAFE)}{after}"
 
 
 @receiver(setting_changed)

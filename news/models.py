@@ -165,8 +165,10 @@ class Article(
             ("unpublish_article", _("Can unpublish articles")),
         ]
 
+    url_name = "news:article_detail"  # cyberwatch.links: a list's links are made from it
+
     def get_absolute_url(self):
-        return slug_url("news:article_detail", self.slug)
+        return slug_url(self.url_name, self.slug)
 
     def save(self, *args, **kwargs):
         before = (
