@@ -36,8 +36,14 @@ def text_direction(language):
 def fallback_order(requested, original):
     """The languages to try, in order, for a page in `requested` and an item first written in
     `original`."""
+    return list(_fallback_order(requested, original))
+
+
+@functools.lru_cache(maxsize=256)
+def _fallback_order(requested, original):
+    # Worked out once per pair: every card and tag of a page asks.
     order = [requested, original, *FALLBACK_ORDER]
-    return list(dict.fromkeys(code for code in order if code))
+    return tuple(dict.fromkeys(code for code in order if code))
 
 
 @dataclass(frozen=True)
@@ -78,10 +84,11 @@ def _columns(fields, language):
 
 
 @functools.cache
-def column(field, language):
+def column(field, language, plain=False):
     """`title_fr`: a translated field's column in a language (modeltranslation's rule), worked
-    out once: cards ask for it hundreds of times a page."""
-    return build_localized_fieldname(field, language)
+    out once: cards ask for it hundreds of times a page. `plain`: a column of ours named the
+    same way (`available_fr`), not a translated field."""
+    return f"{field}_{language}" if plain else build_localized_fieldname(field, language)
 
 
 class TranslatedContent(models.Model):
@@ -122,13 +129,15 @@ class TranslatedContent(models.Model):
         # A row loaded for a list without its long text columns (news cards) carries the
         # database's own answer instead (news.Article's generated `available_<code>`).
         loaded = self.__dict__
-        stored = loaded.get(f"available_{language}")
-        if stored is not None and any(
-            name not in loaded for name in _columns(self.text_fields, language)
-        ):
-            return stored
-        return self._filled(self.title_field, language) and (
-            not self.text_fields or any(self._filled(field, language) for field in self.text_fields)
+        stored = loaded.get(column("available", language, plain=True))
+        if stored is not None:
+            for name in _columns(self.text_fields, language):
+                if name not in loaded:
+                    return stored
+        if not self._filled(self.title_field, language):
+            return False
+        return not self.text_fields or any(
+            self._filled(field, language) for field in self.text_fields
         )
 
     @cached_property
@@ -138,8 +147,10 @@ class TranslatedContent(models.Model):
     def display_language(self, requested):
         """The language this item is shown in on a page in `requested`. Never one with an
         empty title: an item available nowhere is shown where it has a title at all."""
-        order = fallback_order(requested, self.original_language)
-        available = self.available_languages
+        order = _fallback_order(requested, self.original_language)
+        available = self.__dict__.get("available_languages")
+        if available is None:
+            available = self.available_languages
         for code in order:
             if code in available:
                 return code
