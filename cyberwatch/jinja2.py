@@ -213,6 +213,13 @@ def _lang_attributes(language, requested):
 
 def rich_text(html):
     """Rich text is cleaned on save; cleaning again on render keeps old rows honest too."""
+    return _cleaned(html or "")
+
+
+@functools.lru_cache(maxsize=256)
+def _cleaned(html):
+    # The same text is cleaned to the same HTML: a page shown again (the home page's
+    # introduction on every visit) does not clean it again. 256 texts of a few KB at most.
     return mark_safe(clean_html(html))  # noqa: S308 — nh3 output
 
 
@@ -300,6 +307,8 @@ def page(request):
         catalogue = trans_real.translation(language)
         context["gettext"] = functools.partial(_gettext, catalogue.gettext)
         context["ngettext"] = functools.partial(_ngettext, catalogue.ngettext)
+        # `_()` itself, rather than Jinja2's alias that looks `gettext` up on every call.
+        context["_"] = context["gettext"]
     return context
 
 
