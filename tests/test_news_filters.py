@@ -497,3 +497,26 @@ def test_the_form_class_is_made_once_without_fields_left_on_the_class_filters():
     assert first.form.is_valid() and second.form.is_valid()
     assert second.form.cleaned_data["year"] == 2016
     assert not any(hasattr(filter_, "_field") for filter_ in NewsFilter.base_filters.values())
+
+
+@pytest.mark.django_db
+def test_the_filters_are_copied_only_when_used_and_each_form_knows_its_own_items(corpus):
+    """The news list validates the form only: the class's filters are copied when a filter set
+    first filters (`qs`), not when it is made; the crime area and initiative fields share
+    their queryset between forms (issue 12), but each form looks slugs up in its own items."""
+    fraud = corpus["fraud"]
+    first = NewsFilter(QueryDict(f"category={fraud.slug}"), crime_areas=[fraud], initiatives=[])
+    second = NewsFilter(QueryDict(f"category={fraud.slug}"), crime_areas=[], initiatives=[])
+    assert "filters" not in first.__dict__
+    assert first.is_valid() and "filters" not in first.__dict__
+    assert first.form.cleaned_data["category"] == [fraud]
+    assert not second.is_valid()  # its own (empty) list of crime areas: an unknown slug
+    field = first.form.fields["category"]
+    assert field.known == [fraud] and second.form.fields["category"].known == []
+    shared = type(first.form).base_fields["category"].queryset
+    assert field.queryset is shared and second.form.fields["category"].queryset is shared
+    assert field.widget.choices.field is field  # the copy's own choices, as Django makes them
+    assert fraud.slug in [value for value, _label in field.widget.choices]
+    tagged = set(NewsFilter(QueryDict(f"category={fraud.slug}")).qs)
+    assert tagged and set(first.qs) == tagged
+    assert first.filters["category"].parent is first
