@@ -84,7 +84,6 @@ class KnownItemsMixin:
 
 
 class KnownSlugsField(KnownItemsMixin, django_filters.fields.ModelMultipleChoiceField):
-
     def _check_values(self, value):
         if self.known is None:
             return super()._check_values(value)
@@ -99,7 +98,6 @@ class KnownSlugsField(KnownItemsMixin, django_filters.fields.ModelMultipleChoice
 
 
 class KnownSlugField(KnownItemsMixin, django_filters.fields.ModelChoiceField):
-
     def to_python(self, value):
         if self.known is None or value in self.empty_values:
             return super().to_python(value)
