@@ -634,21 +634,33 @@ def archive_counts(filters, now, article_model, count_model):
         rows = _stored_rows(
             first,
             last,
-            tuple(months),
+            month_runs(months),
             count_model=count_model,
             language=filters.language,
             crime_areas=filters.crime_areas,
             initiative=filters.initiative,
         )
-        for span, period, _areas, number, *_by_language in rows:
-            piece = slices.get(period)
-            if piece is None:
-                piece = slices[period] = Slice(period, 0, span)
-            piece.count += number
-        counts.add_groups(
-            (period.year, number, by_language, areas)
-            for _span, period, areas, number, *by_language in rows
-        )
+        # A few hundred rows (periods times sets of crime areas): summed per period and per set
+        # in one pass, the languages column by column (folding each row as a group of
+        # add_groups() cost 2 µs a row, 0.4 ms a list page).
+        by_period, spans, by_areas = defaultdict(int), {}, defaultdict(int)
+        for span, period, areas, number, *_by_language in rows:
+            by_period[period] += number
+            spans[period] = span
+            by_areas[areas] += number
+        for period, number in by_period.items():
+            slices[period] = Slice(period, number, spans[period])
+            counts.years[period.year] += number
+            counts.total += number
+        # (A language's sum is NULL in a group where no article is available in it.)
+        by_language = [
+            sum(filter(None, column)) for column in zip(*(row[4:] for row in rows), strict=True)
+        ]
+        for code, number in zip(LANGUAGE_COLUMNS, by_language, strict=False):
+            counts.languages[code] += number
+        for areas, number in by_areas.items():
+            for area in tags_of(areas):
+                counts.crime_areas[area] += number
 
     # Counted from the articles: partial months (public ones only), and the articles of the
     # stored periods that are not public now, still in the future or past their end
@@ -744,16 +756,30 @@ def month_slices(year_slice, hidden, filters, count_model):
 # text, a column's name): a handful of values each.
 
 
+def month_runs(months):
+    """Month starts (in order) as runs of consecutive months: `(start, end, start, end…)`,
+    each `[start, end)`."""
+    bounds = []
+    for month in months:
+        if bounds and bounds[-1] == month:
+            bounds[-1] = next_month(month)
+        else:
+            bounds += [month, next_month(month)]
+    return tuple(bounds)
+
+
 @Prepared
-def _stored_rows(first, last, months, *, count_model, language, crime_areas, initiative):
+def _stored_rows(first, last, runs, *, count_model, language, crime_areas, initiative):
     """The stored rows of whole years `[first, last)` (`first` None: since the beginning) and of
-    `months`, per span, period and set of crime areas, with the sums available in each
-    language."""
+    the months of `runs` (month_runs()), per span, period and set of crime areas, with the sums
+    available in each language. The months as ranges, not a list: PostgreSQL then reads both
+    spans through their index (`IN` a year's months had it check every month row: 0.17 ms of
+    the list's 0.07)."""
     stored = Q()
     if last is not None:
         stored = Q(span=YEAR, period__lt=last) & (Q(period__gte=first) if first else Q())
-    if months:
-        stored |= Q(span=MONTH, period__in=months)
+    for index in range(0, len(runs), 2):
+        stored |= Q(span=MONTH, period__gte=runs[index], period__lt=runs[index + 1])
     filters = CountFilters(language=language, crime_areas=crime_areas, initiative=initiative)
     model, condition = filters.stored_rows(count_model)
     if model is count_model:

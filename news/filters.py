@@ -84,6 +84,13 @@ class KnownItemsMixin:
 
 
 class KnownSlugsField(KnownItemsMixin, django_filters.fields.ModelMultipleChoiceField):
+    def clean(self, value):
+        if self.known is not None and not value and not self.required:
+            # None chosen: no items, rather than Django's `queryset.none()`, which the view's
+            # first `if` compiled to SQL (150 µs, on every list page without this filter).
+            return []
+        return super().clean(value)
+
     def _check_values(self, value):
         if self.known is None:
             return super()._check_values(value)
