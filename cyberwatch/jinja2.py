@@ -189,10 +189,24 @@ def _url(viewname, language, script_prefix, urlconf):
 def _forget_urls(setting, **kwargs):
     if setting in {"ROOT_URLCONF", "LANGUAGES", "LANGUAGE_CODE", "FORCE_SCRIPT_NAME"}:
         _url.cache_clear()
+        _path_in.cache_clear()
+    if setting in {"STATIC_URL", "STATIC_ROOT", "STORAGES", "DEBUG"}:
+        _static.cache_clear()
     if setting in {"LANGUAGES", "LANGUAGE_CODE", "FORMAT_MODULE_PATH", "TIME_ZONE"}:
         _day.cache_clear()
     if setting in {"LANGUAGES", "LANGUAGE_CODE", "LOCALE_PATHS"}:
         _badge.cache_clear()
+
+
+def static_url(path):
+    """`{% static %}`: the URL of a static file (with its hash in production). Looked up once
+    per file: the manifest does not change while the site runs."""
+    return _static(path)
+
+
+@functools.lru_cache(maxsize=256)
+def _static(path):
+    return static(path)
 
 
 def shown_in(item):
@@ -238,15 +252,28 @@ def translated_paths(request):
             query = f"?{iri_to_uri(query)}" if query else ""
             paths = {}
             for code, _name in settings.LANGUAGES:
-                with override(code):
-                    try:
-                        paths[code] = (
-                            reverse(match.view_name, args=match.args, kwargs=match.kwargs) + query
-                        )
-                    except NoReverseMatch:
-                        paths[code] = request.get_full_path()
+                path = _path_in(
+                    code,
+                    match.view_name,
+                    tuple(match.args),
+                    tuple(sorted(match.kwargs.items())),
+                    get_script_prefix(),
+                    get_urlconf(),
+                )
+                paths[code] = request.get_full_path() if path is None else path + query
         request._translated_paths = paths
     return paths
+
+
+@functools.lru_cache(maxsize=1024)
+def _path_in(language, view_name, args, kwargs, script_prefix, urlconf):
+    """The path of a view in a language (None: it has none there). Reversed once per page:
+    a page links itself in every language (the switcher, hreflang), four reverse() a request."""
+    with override(language):
+        try:
+            return reverse(view_name, args=args, kwargs=dict(kwargs), urlconf=urlconf)
+        except NoReverseMatch:
+            return None
 
 
 def language_links(request):
@@ -329,7 +356,7 @@ def environment(**options):
     env.filters.update(date=date, iso=iso, rich_text=rich_text, lang_attributes=lang_attributes)
     env.globals.update(
         url=url,
-        static=static,
+        static=static_url,
         time_tag=time_tag,
         date=time_tag,
         language_badge=language_badge,

@@ -9,8 +9,10 @@ import functools
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.signals import setting_changed
 from django.db import models
 from django.db.models import Case, CharField, F, Lookup, Q, TextField, Value, When
+from django.dispatch import receiver
 from django.utils.functional import cached_property
 from django.utils.text import format_lazy
 from django.utils.translation import get_language, get_language_info, gettext
@@ -26,7 +28,19 @@ RIGHT_TO_LEFT = frozenset({"ar"})
 
 
 def language_codes():
-    return [code for code, _name in settings.LANGUAGES]
+    return list(_language_codes())
+
+
+@functools.cache
+def _language_codes():
+    # Read for every item a page shows (available_languages): worked out once.
+    return tuple(code for code, _name in settings.LANGUAGES)
+
+
+@receiver(setting_changed)
+def _forget_languages(setting, **kwargs):
+    if setting == "LANGUAGES":
+        _language_codes.cache_clear()
 
 
 def text_direction(language):
@@ -142,7 +156,7 @@ class TranslatedContent(models.Model):
 
     @cached_property
     def available_languages(self):
-        return [code for code in language_codes() if self.is_available_in(code)]
+        return [code for code in _language_codes() if self.is_available_in(code)]
 
     def display_language(self, requested):
         """The language this item is shown in on a page in `requested`. Never one with an
