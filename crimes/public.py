@@ -5,7 +5,7 @@ whole, once, and picks what it shows from them."""
 
 from collections import defaultdict
 
-from cyberwatch.prepared import Prepared
+from cyberwatch.prepared import Prepared, together
 
 from .models import Advice, CrimeArea, CrimeExample, OverviewSection, with_crime_areas
 
@@ -19,19 +19,23 @@ def crime_areas():
 
 
 @Prepared
-def _examples():
+def examples():
+    """Every public example of a crime area."""
     return CrimeExample.objects.published()
 
 
 def crime_area_cards():
     """The public crime areas, each with its examples as `card_examples`."""
-    areas = crime_areas()
-    examples = defaultdict(list)
-    if areas:
-        for example in _examples():
-            examples[example.crime_area_id].append(example)
+    return with_examples(*together(crime_areas.later(), examples.later()))
+
+
+def with_examples(areas, examples):
+    """Give each of `areas` its `examples` (of any crime area) as `card_examples`."""
+    by_area = defaultdict(list)
+    for example in examples:
+        by_area[example.crime_area_id].append(example)
     for area in areas:
-        area.card_examples = examples[area.pk]
+        area.card_examples = by_area[area.pk]
     return areas
 
 

@@ -2,6 +2,7 @@ from django.utils import timezone
 from django.views.generic import DetailView, TemplateView
 
 from cyberwatch.pages import TranslatedDetailMixin
+from cyberwatch.prepared import together
 from cyberwatch.slugs import PreviousSlugRedirectMixin
 
 from . import public
@@ -31,10 +32,13 @@ class CrimeAreaDetailView(TranslatedDetailMixin, PreviousSlugRedirectMixin, Deta
         now = timezone.now()
         area = self.object
         crime_areas = self.crime_areas  # a crime area is public whole: always read by slug here
-        news = public.news_cards(now, area.pk, number=RELATED_NEWS)
         # Related news comes through the reverse relation: this app never imports `news`.
+        news, advice = together(
+            public.news_cards.later(now, area.pk, number=RELATED_NEWS),
+            public.advice_of.later(now, area.pk),
+        )
         return super().get_context_data(
-            advice=public.advice_of(now, area.pk),
+            advice=advice,
             related_news=public.with_crime_areas(news, crime_areas),
             **kwargs,
         )

@@ -54,9 +54,11 @@ from django.db.models import Model, prefetch_related_objects
 from django.db.models.base import ModelState
 from django.db.models.fields.files import FileDescriptor, ImageFileDescriptor
 from django.db.models.fields.related_descriptors import ForeignKeyDeferredAttribute
-from django.db.models.query import ModelIterable
+from django.db.models.query import ModelIterable, ValuesListIterable
 from django.db.models.query_utils import DeferredAttribute
 from django.db.models.signals import post_init, pre_init
+from django.db.models.sql.compiler import cursor_iter
+from django.db.models.sql.constants import CURSOR, GET_ITERATOR_CHUNK_SIZE
 from django.utils import timezone
 from django.utils.translation import get_language
 from modeltranslation.fields import TranslationFieldDescriptor
@@ -92,6 +94,20 @@ class Prepared:
         return cls(build, replanned=True)
 
     def __call__(self, *values, using=DEFAULT_DB_ALIAS, **constants):
+        connection, query = self._compiled(values, using, constants)
+        if not self._replanned(values):
+            return query.run(values)
+        with _not_prepared(connection):
+            return query.run(values)
+
+    def later(self, *values, using=DEFAULT_DB_ALIAS, **constants):
+        """This call, to be run by `together()` with others."""
+        return _Call(self, values, using, constants)
+
+    def _replanned(self, values):
+        return self.plan_each_call
+
+    def _compiled(self, values, using, constants):
         connection = connections[using]
         key = (
             self,
@@ -110,10 +126,47 @@ class Prepared:
             query = compiled[key] = _CompiledQuery(
                 functools.partial(self.build, **constants), values, connection, using
             )
-        if not self.plan_each_call:
-            return query.run(values)
-        with _not_prepared(connection):
-            return query.run(values)
+        return connection, query
+
+
+class _Call:
+    """A Prepared query's call, waiting for `together()`."""
+
+    def __init__(self, prepared, values, using, constants):
+        self.prepared, self.values, self.using, self.constants = prepared, values, using, constants
+
+    def __call__(self):
+        return self.prepared(*self.values, using=self.using, **self.constants)
+
+
+def together(*calls):
+    """The results of `Prepared.later()` calls, as each call would give them, with their
+    queries sent to the database at once and their results read after, where it can (psycopg's
+    pipeline mode, on PostgreSQL): one round trip instead of one per query. A query costs the
+    site about 60 µs of psycopg and system calls, and a wait, on its own; half of that with the
+    others (the home page's six queries: 0.35 -> 0.17 ms of the worker's time). Elsewhere, one
+    after the other. A query that fails raises Django's error, as on its own; those after it
+    in the pipeline are not run."""
+    if not calls:
+        return []
+    using = calls[0].using
+    connection = connections[using]
+    if connection.vendor != "postgresql" or any(call.using != using for call in calls):
+        return [call() for call in calls]
+    started = []
+    with connection.wrap_database_errors:
+        connection.close_if_health_check_failed()
+        connection.ensure_connection()
+        raw = connection.connection
+        with raw.pipeline():
+            for call in calls:
+                _connection, query = call.prepared._compiled(call.values, using, call.constants)
+                if call.prepared._replanned(call.values):
+                    with _not_prepared(connection):
+                        started.append((query, query.start(call.values)))
+                else:
+                    started.append((query, query.start(call.values)))
+        return [query.finish(rows) for query, rows in started]
 
 
 @contextlib.contextmanager
@@ -243,15 +296,40 @@ class _CompiledQuery:
         return params
 
     def run(self, values):
+        return self.finish(self.start(values))
+
+    def start(self, values):
+        """Send the query (in a pipeline, queue it): its rows to come, for finish(). Rows are
+        read here only for a query whose iterable is Django's own (not objects or tuples)."""
         if self.empty:
             return []
         params = self._params(values)
         sql = self.sql
         self.compiler.as_sql = lambda *args, **kwargs: (sql, params)
-        if self.objects is not None:
-            results = self.objects(self.compiler, self.queryset.db)
+        if self.objects is not None or self.iterable_class is ValuesListIterable:
+            # The cursor, read in finish(): in a pipeline, reading it here would wait for this
+            # query before sending the next.
+            return self.compiler.execute_sql(CURSOR)
+        return list(self.iterable_class(self.queryset))
+
+    def finish(self, started):
+        """The results, from what start() gave."""
+        if self.empty:
+            return []
+        if self.objects is None and self.iterable_class is not ValuesListIterable:
+            results = started
         else:
-            results = list(self.iterable_class(self.queryset))
+            compiler = self.compiler
+            rows = cursor_iter(  # as SQLCompiler.execute_sql() reads a cursor
+                started,
+                compiler.connection.features.empty_fetchmany_value,
+                compiler.col_count if compiler.has_extra_select else None,
+                GET_ITERATOR_CHUNK_SIZE,
+            )
+            if self.objects is not None:
+                results = self.objects(compiler, self.queryset.db, rows)
+            else:  # as ValuesListIterable does
+                results = list(compiler.results_iter(rows, tuple_expected=True))
         if self.prefetch and results:
             prefetch_related_objects(results, *self.prefetch)
         return results
@@ -318,11 +396,11 @@ class _Objects:
         self.pick = pick if len(positions) != 1 else (lambda row: (pick(row),))
         self.annotations = list(annotations.items())
 
-    def __call__(self, compiler, db):
+    def __call__(self, compiler, db, rows):
         model, names, pick, annotations = self.model, self.names, self.pick, self.annotations
         new = model.__new__
         objects = []
-        for row in compiler.results_iter(compiler.execute_sql()):
+        for row in compiler.results_iter(rows):
             obj = new(model)
             state = ModelState()
             state.adding = False

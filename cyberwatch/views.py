@@ -12,6 +12,7 @@ from initiatives import public as initiative_public
 from news import public as news_public
 
 from . import dashboard
+from .prepared import together
 
 LATEST_NEWS_ON_HOME = 6
 
@@ -21,14 +22,22 @@ class HomeView(TemplateView):
 
     def get_context_data(self, **kwargs):
         now = timezone.now()
-        crime_areas = crime_area_public.crime_area_cards()
-        latest = news_public.latest_cards(now, number=LATEST_NEWS_ON_HOME)
+        # Six queries that need nothing from each other: sent at once (cyberwatch/prepared.py).
+        areas, examples, latest, overview, initiatives, advice = together(
+            crime_area_public.crime_areas.later(),
+            crime_area_public.examples.later(),
+            news_public.latest_cards.later(now, number=LATEST_NEWS_ON_HOME),
+            crime_area_public.overview.later(),
+            initiative_public.initiatives.later(),
+            crime_area_public.advice.later(now),
+        )
+        crime_areas = crime_area_public.with_examples(areas, examples)
         return super().get_context_data(
-            overview=crime_area_public.overview(),
+            overview=overview,
             crime_areas=crime_areas,
-            initiatives=initiative_public.tree(initiative_public.initiatives()),
+            initiatives=initiative_public.tree(initiatives),
             latest_news=crime_area_public.with_crime_areas(latest, crime_areas),
-            advice=crime_area_public.advice(now),
+            advice=advice,
             **kwargs,
         )
 

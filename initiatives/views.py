@@ -3,6 +3,7 @@ from django.views.generic import DetailView, TemplateView
 
 from crimes import public as crime_area_public
 from cyberwatch.pages import TranslatedDetailMixin
+from cyberwatch.prepared import together
 from cyberwatch.slugs import PreviousSlugRedirectMixin
 
 from . import public
@@ -33,13 +34,14 @@ class InitiativeDetailView(TranslatedDetailMixin, PreviousSlugRedirectMixin, Det
     def get_context_data(self, **kwargs):
         initiative = self.object
         items = self.initiatives  # an initiative is public whole: always read by slug here
-        news = public.news_cards(timezone.now(), initiative.pk, number=RELATED_NEWS)
         # Related news comes through the reverse relation: this app never imports `news`.
+        news, crime_areas = together(
+            public.news_cards.later(timezone.now(), initiative.pk, number=RELATED_NEWS),
+            crime_area_public.crime_areas.later(),
+        )
         return super().get_context_data(
             parent=next((item for item in items if item.pk == initiative.parent_id), None),
             parts=[item for item in items if item.parent_id == initiative.pk],
-            related_news=crime_area_public.with_crime_areas(
-                news, crime_area_public.crime_areas() if news else []
-            ),
+            related_news=crime_area_public.with_crime_areas(news, crime_areas),
             **kwargs,
         )

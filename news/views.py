@@ -10,6 +10,7 @@ from django_filters.views import FilterView
 from crimes import public as crime_area_public
 from cyberwatch.languages import language_codes
 from cyberwatch.pages import TranslatedDetailMixin
+from cyberwatch.prepared import together
 from cyberwatch.search import search_words, word_texts
 from cyberwatch.slugs import PreviousSlugRedirectMixin
 from initiatives import public as initiative_public
@@ -61,8 +62,10 @@ class ArticleListView(FilterView):
                 f"{request.path}?{clean.urlencode()}" if clean else request.path
             )
         self.now = timezone.now()
-        self.crime_areas = crime_areas = crime_area_public.crime_areas()
-        self.initiatives = initiative_public.initiatives()
+        self.crime_areas, self.initiatives = together(
+            crime_area_public.crime_areas.later(), initiative_public.initiatives.later()
+        )
+        crime_areas = self.crime_areas
         self.filterset = self.get_filterset(self.get_filterset_class())
         self.valid = not self.filterset.is_bound or self.filterset.is_valid()
         cleaned = self.filterset.form.cleaned_data if self.filterset.is_bound and self.valid else {}
@@ -159,19 +162,27 @@ class ArticleDetailView(TranslatedDetailMixin, PreviousSlugRedirectMixin, Detail
     def get_context_data(self, **kwargs):
         article = self.object
         now = timezone.now()
-        crime_areas = crime_area_public.crime_areas()
         area_pks = tags_of(article.crime_area_pks)
         initiative_pks = set(tags_of(article.initiative_pks))
-        related = []
+        # Sent at once (cyberwatch/prepared.py); related articles and initiatives when it has
+        # crime areas and initiatives.
+        queries = [crime_area_public.crime_areas.later()]
         if area_pks:
-            related = public.related_cards(
-                now, article.pk, tuple(area_pks), number=RELATED_ARTICLES
+            queries.append(
+                public.related_cards.later(
+                    now, article.pk, tuple(area_pks), number=RELATED_ARTICLES
+                )
             )
-            crime_area_public.with_crime_areas(related, crime_areas)
+        if initiative_pks:
+            queries.append(initiative_public.initiatives.later())
+        results = together(*queries)
+        crime_areas = results.pop(0)
+        related = results.pop(0) if area_pks else []
+        crime_area_public.with_crime_areas(related, crime_areas)
         return super().get_context_data(
             crime_areas=[area for area in crime_areas if area.pk in set(area_pks)],
             initiatives=(
-                [item for item in initiative_public.initiatives() if item.pk in initiative_pks]
+                [item for item in results.pop(0) if item.pk in initiative_pks]
                 if initiative_pks
                 else []
             ),

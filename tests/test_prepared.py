@@ -5,14 +5,16 @@ import datetime
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
-from django.db import connection
+from django.db import DatabaseError, connection, transaction
+from django.db.models import BooleanField
+from django.db.models.expressions import RawSQL
 from django.db.models.query import ModelIterable
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 
 from crimes import public as crime_area_public
 from crimes.models import Advice, CrimeArea, CrimeExample, OverviewSection
-from cyberwatch.prepared import Prepared, _Objects
+from cyberwatch.prepared import Prepared, _Objects, together
 from initiatives import public as initiative_public
 from initiatives.models import Initiative
 from news import public as news_public
@@ -207,7 +209,7 @@ def test_objects_are_made_with_the_attributes_django_gives_them(articles, seeded
             None,
         ),
         (crime_area_public.crime_areas, (), {}, CrimeArea.objects.published()),
-        (crime_area_public._examples, (), {}, CrimeExample.objects.published()),
+        (crime_area_public.examples, (), {}, CrimeExample.objects.published()),
         (crime_area_public.overview, (), {}, OverviewSection.objects.published()),
         (crime_area_public.advice, (now,), {}, Advice.objects.published(now)),
         (initiative_public.initiatives, (), {}, Initiative.objects.all()),
@@ -237,3 +239,72 @@ def test_a_query_with_related_objects_is_made_by_django(articles):
     compiler = queryset.query.get_compiler(using="default")
     compiler.as_sql()
     assert _Objects.of(queryset, compiler) is None
+
+
+def failing(pk):
+    return Article.objects.filter(pk=pk).filter(
+        RawSQL("1 / (id - id) = 1", (), output_field=BooleanField())
+    )
+
+
+@pytest.mark.django_db
+def test_queries_sent_together_give_what_each_gives_in_one_pipeline(articles, seeded, monkeypatch):
+    """together(): the same results as each call on its own, as many queries, and on
+    PostgreSQL one pipeline for all of them (psycopg's pipeline mode: one round trip)."""
+    now = timezone.now()
+    made, _areas = articles
+    calls = [
+        (crime_area_public.crime_areas, (), {}),
+        (public, (now, pks(made)), {}),
+        (news_public.latest_cards, (now,), {"number": 3}),
+        (crime_area_public.advice, (now,), {}),
+        (public, (now, []), {}),  # empty for its shape: no query
+    ]
+    expected = [prepared(*values, **constants) for prepared, values, constants in calls]
+    pipelines = []
+    if connection.vendor == "postgresql":
+        connection.ensure_connection()
+        raw = connection.connection
+        opened = type(raw).pipeline
+
+        def pipeline(self, *args, **kwargs):
+            pipelines.append(self)
+            return opened(self, *args, **kwargs)
+
+        monkeypatch.setattr(type(raw), "pipeline", pipeline)
+    with CaptureQueriesContext(connection) as queries:
+        results = together(
+            *(prepared.later(*values, **constants) for prepared, values, constants in calls)
+        )
+    assert [[vars_of(item) for item in result] for result in results] == [
+        [vars_of(item) for item in result] for result in expected
+    ]
+    assert any(results) and results[-1] == []
+    assert len(queries) == 4
+    assert len(pipelines) == (1 if connection.vendor == "postgresql" else 0)
+
+
+def vars_of(item):
+    if isinstance(item, tuple):
+        return item
+    return {key: value for key, value in vars(item).items() if key != "_state"}
+
+
+@pytest.mark.django_db
+def test_a_query_that_fails_among_others_raises_djangos_error_and_the_connection_goes_on(
+    articles,
+):
+    made, _areas = articles
+    broken = Prepared(failing)
+    if connection.vendor != "postgresql":
+        # SQLite divides by zero into NULL: the query fails nowhere and finds nothing.
+        assert together(broken.later(made[0].pk)) == [[]]
+        return
+    with pytest.raises(DatabaseError), transaction.atomic():
+        together(
+            crime_area_public.crime_areas.later(),
+            broken.later(made[0].pk),
+            crime_area_public.advice.later(timezone.now()),
+        )
+    assert Article.objects.filter(pk=made[0].pk).exists()
+    assert len(crime_area_public.crime_areas()) == CrimeArea.objects.count()
