@@ -150,8 +150,8 @@ def test_a_replanned_query_gives_the_orms_results_and_is_never_prepared_on_the_s
     for _run in range(4):
         assert pks(replanned(now, every, language="fr")) == french
         assert pks(public(now, every, language="en")) == english
-    if connection.vendor != "postgresql":
-        return  # SQLite prepares nothing on a server
+    if not prepares_on_the_server():
+        return  # SQLite, or DATABASE_PREPARED=0: nothing is prepared on a server
     assert connection.connection.prepare_threshold == 2  # put back after each replanned call
     prepared = server_prepared_statements()
     # build_public's own filter (other statements read the column, they do not filter by it)
@@ -164,11 +164,19 @@ def test_the_words_filter_is_never_prepared_on_the_server(client, articles):
     for _run in range(3):
         assert client.get("/en/news/", {"q": "zebra"}).status_code == 200
         assert client.get("/en/news/").status_code == 200
-    if connection.vendor != "postgresql":
+    if not prepares_on_the_server():
+        if connection.vendor == "postgresql":  # DATABASE_PREPARED=0: nothing is prepared
+            assert not server_prepared_statements()
         return
     prepared = server_prepared_statements()
     assert any('"news_article"."published_at"' in statement for statement in prepared)
     assert not any("plainto_tsquery" in statement for statement in prepared)
+
+
+def prepares_on_the_server():
+    """PostgreSQL with server-side binding (DATABASE_PREPARED, on by default)."""
+    options = connection.settings_dict.get("OPTIONS", {})
+    return connection.vendor == "postgresql" and bool(options.get("server_side_binding"))
 
 
 def made(objects):
