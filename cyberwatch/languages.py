@@ -98,11 +98,10 @@ def _columns(fields, language):
 
 
 @functools.cache
-def column(field, language, plain=False):
+def column(field, language):
     """`title_fr`: a translated field's column in a language (modeltranslation's rule), worked
-    out once: cards ask for it hundreds of times a page. `plain`: a column of ours named the
-    same way (`available_fr`), not a translated field."""
-    return f"{field}_{language}" if plain else build_localized_fieldname(field, language)
+    out once: cards ask for it hundreds of times a page."""
+    return build_localized_fieldname(field, language)
 
 
 class TranslatedContent(models.Model):
@@ -143,7 +142,7 @@ class TranslatedContent(models.Model):
         # A row loaded for a list without its long text columns (news cards) carries the
         # database's own answer instead (news.Article's generated `available_<code>`).
         loaded = self.__dict__
-        stored = loaded.get(column("available", language, plain=True))
+        stored = loaded.get(f"available_{language}")
         if stored is not None:
             for name in _columns(self.text_fields, language):
                 if name not in loaded:
@@ -162,9 +161,7 @@ class TranslatedContent(models.Model):
         """The language this item is shown in on a page in `requested`. Never one with an
         empty title: an item available nowhere is shown where it has a title at all."""
         order = _fallback_order(requested, self.original_language)
-        available = self.__dict__.get("available_languages")
-        if available is None:
-            available = self.available_languages
+        available = self.available_languages
         for code in order:
             if code in available:
                 return code

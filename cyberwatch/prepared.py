@@ -95,17 +95,16 @@ class Prepared:
 
     def __call__(self, *values, using=DEFAULT_DB_ALIAS, **constants):
         connection, query = self._compiled(values, using, constants)
-        if not self._replanned(values):
-            return query.run(values)
-        with _not_prepared(connection):
+        with self._planning(connection):
             return query.run(values)
 
     def later(self, *values, using=DEFAULT_DB_ALIAS, **constants):
         """This call, to be run by `together()` with others."""
         return _Call(self, values, using, constants)
 
-    def _replanned(self, values):
-        return self.plan_each_call
+    def _planning(self, connection):
+        """Where the query runs: unprepared when it is planned for its values on every call."""
+        return _not_prepared(connection) if self.plan_each_call else contextlib.nullcontext()
 
     def _compiled(self, values, using, constants):
         connection = connections[using]
@@ -161,10 +160,7 @@ def together(*calls):
         with raw.pipeline():
             for call in calls:
                 _connection, query = call.prepared._compiled(call.values, using, call.constants)
-                if call.prepared._replanned(call.values):
-                    with _not_prepared(connection):
-                        started.append((query, query.start(call.values)))
-                else:
+                with call.prepared._planning(connection):
                     started.append((query, query.start(call.values)))
         return [query.finish(rows) for query, rows in started]
 

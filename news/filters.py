@@ -183,10 +183,11 @@ class NewsFilter(django_filters.FilterSet):
         data=None,
         queryset=None,
         *,
+        request=None,
+        prefix=None,
         language=None,
         crime_areas=None,
         initiatives=None,
-        **kwargs,
     ):
         """`language`: the page's, whose shown text the words are looked for in (by default
         the active one). `queryset`: any article queryset; one already annotated by
@@ -201,10 +202,8 @@ class NewsFilter(django_filters.FilterSet):
         self.is_bound = data is not None
         self.data = data or QueryDict()
         self.queryset = queryset
-        self.request = kwargs.pop("request", None)
-        self.form_prefix = kwargs.pop("prefix", None)
-        if kwargs:
-            raise TypeError(f"Unexpected arguments: {', '.join(kwargs)}")
+        self.request = request
+        self.form_prefix = prefix
         self.language = language or get_language() or settings.LANGUAGE_CODE
         self.known = {"category": crime_areas, "initiative": initiatives}
 
