@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from .languages import available_in_q
-from .models import Review
+from .models import Contribution, Review
 from .publishing import Publishable
 from .review import review_url
 from .roles import CONTENT, PUBLISHABLE, may, translated_languages
@@ -39,7 +39,10 @@ def _entries(items):
 def _reviews(queryset):
     """Reviews with the link to their item's review page (a query for the list)."""
     rows = []
-    for review in queryset.select_related("author", "reviewer", "content_type")[:LISTED]:
+    listed = queryset.select_related("author", "reviewer", "content_type").prefetch_related(
+        "contributions__user"
+    )
+    for review in listed[:LISTED]:
         rows.append(
             {
                 "review": review,
@@ -73,19 +76,26 @@ def dashboard(user):
     ]
     latest = [model.objects.published(now).order_by("-published_at") for model in visible]
     languages = translated_languages(user) or [code for code, _name in settings.LANGUAGES]
+    reviewable = [
+        ContentType.objects.get_for_model(model)
+        for model in publishable
+        if may(user, "publish", model)
+    ]
+    to_review = Review.objects.filter(
+        state=Review.State.PENDING, content_type__in=reviewable
+    ).order_by("updated_at")
+    submissions = Review.objects.filter(
+        pk__in=Contribution.objects.filter(user=user).values("review_id")
+    )
+    reviews_url = reverse("admin:cyberwatch_review_changelist")
     return {
-        "may_review": any(may(user, "publish", model) for model in publishable),
-        "to_review": _reviews(
-            Review.objects.filter(
-                state=Review.State.PENDING,
-                content_type__in=[
-                    ContentType.objects.get_for_model(model)
-                    for model in publishable
-                    if may(user, "publish", model)
-                ],
-            ).order_by("updated_at")
-        ),
-        "submissions": _reviews(Review.objects.filter(author=user)),
+        "may_review": bool(reviewable),
+        "to_review": _reviews(to_review),
+        "to_review_count": to_review.count(),
+        "to_review_url": f"{reviews_url}?state__exact=pending",
+        "submissions": _reviews(submissions),
+        "submissions_count": submissions.count(),
+        "submissions_url": f"{reviews_url}?contributed=me",
         "drafts": _entries(_merged(drafts, lambda item: item.published_at, True)),
         "scheduled": _entries(_merged(scheduled, lambda item: item.published_at, False)),
         "latest": _entries(_merged(latest, lambda item: item.published_at, True)),

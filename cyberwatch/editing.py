@@ -17,6 +17,8 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from reversion.models import Version
 
+from .stored import StoredRow
+
 
 class VersionedQuerySetMixin:
     """A bulk change is a change: `update()` moves every row's version on, so that a form
@@ -27,7 +29,7 @@ class VersionedQuerySetMixin:
         return super().update(**kwargs)
 
 
-class Versioned(models.Model):
+class Versioned(StoredRow):
     version = IntegerVersionField(
         verbose_name=_("version"),
         help_text=_("Changes on every save: a form opened before another save cannot undo it."),
@@ -36,13 +38,15 @@ class Versioned(models.Model):
     class Meta:
         abstract = True
 
+    @classmethod
+    def stored_field_names(cls):
+        return (*super().stored_field_names(), "version")
+
 
 def stored_version(item, lock=False):
     """The version of `item`'s row as stored now (locked until the transaction ends)."""
-    rows = type(item)._base_manager.filter(pk=item.pk)
-    if lock:
-        rows = rows.select_for_update()
-    return rows.values_list("version", flat=True).first()
+    stored = item.stored(lock=lock)
+    return stored["version"] if stored else None
 
 
 def last_save(item):

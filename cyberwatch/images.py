@@ -1,6 +1,9 @@
 """Uploaded images: validated with Pillow, stripped of metadata, and turned into responsive
-renditions once, when they are saved (never per request). A replaced or deleted image, original
-and renditions, is deleted from storage once the change is committed."""
+renditions once, when they are saved (never per request).
+
+A replaced or deleted image stays in storage, original and renditions: a revision or a review
+may name it, and a roll-back brings it back. `manage.py remove_unused_media` deletes the files
+that nothing names any more (cyberwatch/media.py)."""
 
 import contextlib
 import io
@@ -12,11 +15,12 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
-from django.db import models, transaction
-from django.db.models.signals import post_delete
+from django.db import models
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
+
+from .stored import StoredRow
 
 MAX_BYTES = 20 * 1024 * 1024
 MAX_PIXELS = 40_000_000
@@ -113,6 +117,12 @@ def _opened(field_file):
     return image
 
 
+def image_files(name, renditions):
+    """The files of an image stored as `name` with `renditions` (its JSON list)."""
+    names = [rendition["name"] for rendition in renditions or ()]
+    return [name, *names] if name else names
+
+
 class ValidatedImageFormField(forms.ImageField):
     """Runs `validate_image` on a new upload before Django's own check, so that the editor sees
     why a file is refused (too large, too many pixels, truncated) on the form."""
@@ -130,30 +140,7 @@ class ValidatedImageField(models.ImageField):
         return super().formfield(**{"form_class": ValidatedImageFormField, **kwargs})
 
 
-def _delete_after_commit(storage, names, using):
-    """Delete stored files once the transaction commits: a rolled-back change loses nothing."""
-
-    def delete():
-        for name in names:
-            storage.delete(name)
-
-    transaction.on_commit(delete, using=using, robust=True)
-
-
-def _stored_files(item):
-    """The original image and its renditions, as stored for `item`."""
-    names = [rendition["name"] for rendition in item.image_renditions or ()]
-    if item.image:
-        names.append(item.image.name)
-    return names
-
-
-def _delete_files_of_deleted_item(sender, instance, using, **kwargs):
-    if names := _stored_files(instance):
-        _delete_after_commit(instance._meta.get_field("image").storage, names, using)
-
-
-class WithImage(models.Model):
+class WithImage(StoredRow):
     """An optional illustrative image with its alternative text, caption and credit."""
 
     image = ValidatedImageField(
@@ -179,33 +166,13 @@ class WithImage(models.Model):
     class Meta:
         abstract = True
 
-    def __init_subclass__(cls, **kwargs):
-        super().__init_subclass__(**kwargs)
-        # Per model rather than for every sender, which would stop Django's fast deletes.
-        post_delete.connect(_delete_files_of_deleted_item, sender=cls, weak=False)
-
     def save(self, *args, **kwargs):
-        replaced = []
-        new_upload = self.image and not self.image._committed
-        cleared = not self.image and self.image_renditions  # loaded with an image, now none
-        if new_upload or cleared:
-            # What is stored now goes once this change commits: the original and renditions.
-            # Looked up here, on the rare save that changes the image, rather than remembered
-            # for every item read (django-cleanup's way, a cost on every public page).
-            stored = (
-                type(self)
-                ._base_manager.filter(pk=self.pk)
-                .values_list("image", "image_renditions")
-                .first()
-                if self.pk
-                else None
-            )
-            if stored and stored[0]:
-                replaced = [rendition["name"] for rendition in stored[1] or ()] + [stored[0]]
         self.store_new_image()
         super().save(*args, **kwargs)
-        if replaced:
-            _delete_after_commit(self._meta.get_field("image").storage, replaced, self._state.db)
+
+    def image_files(self):
+        """The names of the image's files in storage: the original and its renditions."""
+        return image_files(self.image.name if self.image else "", self.image_renditions)
 
     def store_new_image(self):
         """Stores an uploaded image (without its metadata) and its renditions, before the row:

@@ -7,6 +7,31 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .stored import StoredRow
+
+
+class PublicationState(models.TextChoices):
+    """Where an item stands with the public: what the audit log records before and after a
+    roll-back or a recovery, and what the admin's lists show."""
+
+    DRAFT = "draft", _("Draft")
+    SCHEDULED = "scheduled", _("Scheduled")
+    PUBLISHED = "published", _("Published")
+    ENDED = "ended", _("Ended")
+    DELETED = "deleted", _("Deleted")
+
+
+def publication_state(status, published_at, unpublish_at, now=None):
+    """The `PublicationState` of publication fields (an item's, or a stored row's)."""
+    now = now or timezone.now()
+    if status != Publishable.Status.PUBLISHED:
+        return PublicationState.DRAFT
+    if published_at > now:
+        return PublicationState.SCHEDULED
+    if unpublish_at is not None and unpublish_at <= now:
+        return PublicationState.ENDED
+    return PublicationState.PUBLISHED
+
 
 class PublishedQuerySetMixin:
     def published(self, now=None):
@@ -39,7 +64,7 @@ def ends_index(name):
     return models.Index(fields=["unpublish_at"], condition=Q(unpublish_at__isnull=False), name=name)
 
 
-class Publishable(models.Model):
+class Publishable(StoredRow):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
         PUBLISHED = "published", _("Published")
@@ -51,7 +76,15 @@ class Publishable(models.Model):
         _("publication date"),
         default=timezone.now,
         db_index=True,
-        help_text=_("Published items appear on the site from this moment on."),
+        help_text=_(
+            "Published items appear on the site from this moment on. Left empty on a draft: "
+            "the moment it is published."
+        ),
+    )
+    # False while nobody chose the date: a draft is then dated when it is published, not when
+    # it was started (`publish()`).
+    published_at_chosen = models.BooleanField(
+        _("publication date chosen"), default=False, editable=False
     )
     unpublish_at = models.DateTimeField(
         _("unpublish at"),
@@ -64,6 +97,10 @@ class Publishable(models.Model):
 
     class Meta:
         abstract = True
+
+    @classmethod
+    def stored_field_names(cls):
+        return (*super().stored_field_names(), "status", "published_at", "unpublish_at")
 
     @property
     def is_published(self):
@@ -88,13 +125,22 @@ class Publishable(models.Model):
             and self.unpublish_at <= timezone.now()
         )
 
+    def publish(self, now=None):
+        """Makes the item published: at the moment chosen for it, or now when nobody chose
+        one (a draft is dated when it is published, not when it was started)."""
+        self.status = self.Status.PUBLISHED
+        if not self.published_at_chosen:
+            self.published_at = now or timezone.now()
+        self.published_at_chosen = True
+
+    @property
+    def publication_state(self):
+        """Draft, scheduled, published (public now) or ended, as a `PublicationState`."""
+        return publication_state(self.status, self.published_at, self.unpublish_at)
+
     def get_publication_display(self):
         """Draft, Scheduled, Published or Ended: what the admin's lists and filters show."""
-        if self.is_scheduled:
-            return _("Scheduled")
-        if self.has_ended:
-            return _("Ended")
-        return self.get_status_display()
+        return PublicationState(self.publication_state).label
 
     def clean(self):
         super().clean()

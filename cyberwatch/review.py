@@ -1,39 +1,68 @@
-"""Review before publishing (SPEC §6, issue 13).
+"""Review before publishing (SPEC §6): what a save from the admin does, and the reviews it makes.
 
-- A non-publisher's save of a *published* item (articles and advice) is a *proposed change*: its
-  values are kept in a pending `Review` (`data`), the item's row keeps what the public sees, and
-  only the item's version moves on, so that a form opened before the proposal is refused like
-  one opened before any other save (cyberwatch/editing.py). Later saves by non-publishers build
-  on the pending change: the change form shows it, and saving it updates it.
-- A draft is *submitted for review*: its text is its own row, not public anyway.
-- A publisher compares a pending review with the live version (`compared`), then publishes it
-  (`publish`) or requests changes with a comment (`reject`). Both are in the audit log, and the
-  author reads the outcome on their dashboard and on the item's change form.
-- A publisher's own save goes live at once; when their form showed a pending change, the save
-  published it too, and the review is closed as published by them.
+`decide()` is the one place that says what a save from the admin does, as an `Outcome`:
 
-A proposed change is stored as Django's serialisation of the item's fields, plus its
-many-to-many choices as lists of pks; a new image is stored (with its renditions) when it is
-proposed, and deleted if the change is rejected or replaced.
+- *saved*: written to the item (a publisher's save; any save of a draft or of content without
+  publication fields; a new item);
+- *proposed*: a non-publisher's change to a published item (public, scheduled or ended),
+  kept in the item's open review (`propose`): the item's row, and so every public page, stay
+  as they are, and only its version moves on, so that a form opened before is refused;
+- *submitted*: a draft saved with "Save and submit for review" (`submit`);
+- *unchanged*: nothing differs from what the form showed; no revision, no review. A
+  translator's save of it confirms their languages' translations as up to date (`confirm`).
+
+The admin's hooks only read the outcome (cyberwatch/admin/content.py). Roll-backs and
+recoveries are saves of the change form too, with the version's values in it: the same rules
+apply, and a non-publisher's roll-back of a published item is a proposal built from the
+version's data, never a write.
+
+A review records every contribution (who, what); "request changes" keeps the proposal for
+its contributors to rework, and publishing a change refuses to undo a save made after it.
 """
 
+import enum
 import json
+from dataclasses import dataclass
 
-from diff_match_patch import diff_match_patch
 from django.contrib.contenttypes.models import ContentType
 from django.core import serializers
-from django.db import models, transaction
+from django.db import transaction
 from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html, format_html_join, strip_tags
-from django.utils.translation import gettext
 
-from .models import AuditEntry, Review, person_name
-from .publishing import Publishable
+from .comparing import rows
+from .history import comment
+from .models import AuditEntry, Contribution, Review, person_name
+from .publishing import PublicationState, Publishable
+from .roles import may, translated_languages
 
 # Beyond the form's fields, what a save computes and a proposal must carry.
-DERIVED = ("outdated_languages", "updated_by", "image_width", "image_height", "image_renditions")
+DERIVED = ("image_width", "image_height", "image_renditions")
+
+
+class Result(enum.Enum):
+    SAVED = "saved"
+    PROPOSED = "proposed"
+    SUBMITTED = "submitted"
+    UNCHANGED = "unchanged"
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What a save from the admin does (`decide`). `changed`: the fields it changes;
+    `publication`: the audit log's action when it publishes, schedules or unpublishes;
+    `confirmed`: the languages a translator's save confirms as up to date."""
+
+    result: Result
+    changed: tuple = ()
+    publication: str | None = None
+    confirmed: tuple = ()
+
+    @property
+    def writes(self):
+        """The item's row is written (else it stays as stored)."""
+        return self.result in (Result.SAVED, Result.SUBMITTED)
 
 
 class ReviewConflict(Exception):
@@ -44,29 +73,74 @@ class ReviewClosed(Exception):
     """Someone decided the review in the meantime."""
 
 
-def _still_pending(review):
-    """`review` as stored now, locked until the decision commits; `ReviewClosed` if decided."""
-    current = Review.objects.select_for_update().filter(pk=review.pk).first()
-    if current is None or not current.is_pending:
-        raise ReviewClosed
-    return current
-
-
-def review_url(review):
-    """The admin page where `review`'s item is reviewed."""
-    meta = review.content_type.model_class()._meta
-    return reverse(f"admin:{meta.app_label}_{meta.model_name}_review", args=[review.object_id])
-
-
 def reviewed(model):
     """Items of `model` go through review: those with a publication status."""
     return issubclass(model, Publishable)
+
+
+def decide(item, user, *, changed, changed_from_live=None, publication=None, submit=False):
+    """What saving the admin's form does to `item` (the form applied to it, unsaved), for
+    `user`. `changed`: the fields it changes against what the form showed (the live version,
+    with the open proposal on it if any); `changed_from_live`: against the live version;
+    `publication`: what the form found it does to publication; `submit`: whether "submit for
+    review" was pressed."""
+    model = type(item)
+    stored = item.stored()
+    changed = tuple(changed)
+    from_live = tuple(changed if changed_from_live is None else changed_from_live)
+    languages = translated_languages(user)
+    outdated = set(getattr(item, "outdated", ()))
+    confirmed = tuple(code for code in languages or () if code in outdated)
+    if stored is None:  # a new item, or a deleted one recovered
+        result = Result.SUBMITTED if submit and not may(user, "publish", model) else Result.SAVED
+        return Outcome(result, changed, publication)
+    if not reviewed(model) or may(user, "publish", model):
+        # Written to the item: what differs from the live version (a proposal on the form
+        # included: a publisher's save publishes it).
+        if not from_live and not confirmed:
+            return Outcome(Result.UNCHANGED)
+        return Outcome(Result.SAVED, from_live, publication, confirmed)
+    if stored["status"] == Publishable.Status.PUBLISHED:
+        # Kept in the open review: what adds to it, or a proposal sent back and saved again.
+        reworked = from_live and _sent_back(item)
+        if not changed and not reworked:
+            return Outcome(Result.UNCHANGED, confirmed=confirmed)
+        return Outcome(Result.PROPOSED, changed or from_live, confirmed=confirmed)
+    if submit:
+        return Outcome(Result.SUBMITTED, changed, confirmed=confirmed)
+    if not changed and not confirmed:
+        return Outcome(Result.UNCHANGED)
+    return Outcome(Result.SAVED, changed, confirmed=confirmed)
+
+
+def _sent_back(item):
+    review = open_review(item)
+    return review is not None and review.state == Review.State.REJECTED
+
+
+def confirm(item, languages):
+    """A translator of `languages` saved `item` unchanged: their translations are up to date.
+    Written directly, with the version left as it is (nobody's form is made stale by it)."""
+    item.mark_translated(languages)
+    type(item)._base_manager.filter(pk=item.pk).update(
+        outdated_languages=item.outdated_languages, version=F("version")
+    )
+
+
+# --- the item's reviews ----------------------------------------------------------------------
 
 
 def _of_item(item):
     return Review.objects.filter(
         content_type=ContentType.objects.get_for_model(item), object_id=item.pk
     )
+
+
+def open_review(item):
+    """The review awaiting a decision, or sent back for changes, if any."""
+    if item.pk is None:
+        return None
+    return _of_item(item).filter(state__in=Review.OPEN_STATES).first()
 
 
 def pending_review(item):
@@ -76,40 +150,42 @@ def pending_review(item):
 
 
 def latest_review(item):
-    return _of_item(item).select_related("author", "reviewer").first() if item.pk else None
+    if item.pk is None:
+        return None
+    return (
+        _of_item(item)
+        .select_related("author", "reviewer")
+        .prefetch_related("contributions__user")
+        .first()
+    )
 
 
-def stored_status(item):
-    return type(item)._base_manager.filter(pk=item.pk).values_list("status", flat=True).first()
+def shown_review(item, user):
+    """The review whose proposal `user`'s change form shows: the pending one; one sent back
+    for changes, to non-publishers (they rework it); none to a publisher otherwise."""
+    review = open_review(item)
+    if review is None or review.kind != Review.Kind.CHANGE:
+        return None
+    if review.is_pending or not may(user, "publish", type(item)):
+        return review
+    return None
 
 
-def _proposed_fields(model, form):
-    names = set(form.fields) | set(DERIVED)
-    return [
-        field
-        for field in model._meta.concrete_fields
-        if field.name in names and not field.primary_key and field.name != "version"
-    ]
+def review_url(review):
+    """The admin page where `review`'s item is reviewed."""
+    meta = review.content_type.model_class()._meta
+    return reverse(f"admin:{meta.app_label}_{meta.model_name}_review", args=[review.object_id])
 
 
-def proposal(item, form):
-    """What saving `form` (already applied to the unsaved `item`) would write, as JSON data."""
-    if hasattr(item, "store_new_image"):
-        item.store_new_image()  # an uploaded image is kept now, with its renditions
-    fields = _proposed_fields(type(item), form)
-    record = json.loads(
-        serializers.serialize("json", [item], fields=[field.name for field in fields])
-    )[0]
-    m2m = {
-        field.name: sorted(related.pk for related in form.cleaned_data[field.name])
-        for field in type(item)._meta.many_to_many
-        if field.name in form.cleaned_data and field.name in form.fields
-    }
-    return {"fields": record["fields"], "m2m": m2m}
+def _serialised(item, names):
+    if not names:
+        return {}
+    record = json.loads(serializers.serialize("json", [item], fields=list(names)))[0]
+    return record["fields"]
 
 
-def _deserialised(model, data):
-    record = {"model": model._meta.label_lower, "pk": None, "fields": data.get("fields", {})}
+def _deserialised(model, fields):
+    record = {"model": model._meta.label_lower, "pk": None, "fields": fields}
     return next(serializers.deserialize("json", json.dumps([record]), ignorenonexistent=True))
 
 
@@ -121,11 +197,11 @@ def applied(item, review):
     if not data:
         return item
     model = type(item)
-    proposed = _deserialised(model, data).object
+    proposed = _deserialised(model, data.get("fields", {})).object
     known = {field.name: field for field in model._meta.concrete_fields}
     for name in data.get("fields", {}):
         if name in known:  # a field removed since the proposal is left out
-            setattr(item, known[name].attname, getattr(proposed, known[name].attname))
+            item.__dict__[known[name].attname] = getattr(proposed, known[name].attname)
     cache = getattr(item, "_prefetched_objects_cache", None) or {}
     for name, pks in data.get("m2m", {}).items():
         related = model._meta.get_field(name).related_model
@@ -138,78 +214,99 @@ def applied(item, review):
     return item
 
 
-def _image_files(values):
-    names = [rendition["name"] for rendition in values.get("image_renditions") or ()]
-    if values.get("image"):
-        names.append(values["image"])
-    return set(names)
-
-
-def _discard_proposed_image(model, data, keep):
-    """Deletes a proposed image's files, except those also in `keep` (field values)."""
-    if "image" not in data.get("fields", {}):
-        return
-    names = _image_files(data["fields"]) - _image_files(keep)
-    if names:
-        storage = model._meta.get_field("image").storage
-        transaction.on_commit(lambda: [storage.delete(name) for name in names], robust=True)
-
-
-def _live_values(item, names):
-    return (
-        type(item)._base_manager.filter(pk=item.pk).values(*names).first() if names else {}
-    ) or {}
+def proposal(item, form, changed):
+    """The proposal `form` makes of the published `item`: its values that differ from the
+    live row, serialised (`fields`), and its many-to-many choices that differ (`m2m`), plus
+    `changes`, what this save itself changed."""
+    if hasattr(item, "store_new_image"):
+        item.store_new_image()  # an uploaded image is kept now, with its renditions
+    model = type(item)
+    concrete = {field.name for field in model._meta.concrete_fields}
+    names = [
+        name
+        for name in form.fields
+        if name in concrete and name != "version" and not form.fields[name].disabled
+    ]
+    if "image" in names:
+        names += DERIVED
+    live = model._base_manager.get(pk=item.pk)
+    ours, theirs = _serialised(item, names), _serialised(live, names)
+    fields = {name: value for name, value in ours.items() if theirs.get(name) != value}
+    m2m_names = [field.name for field in model._meta.many_to_many if field.name in form.fields]
+    live_m2m = {
+        name: sorted(getattr(live, name).values_list("pk", flat=True)) for name in m2m_names
+    }
+    m2m = {}
+    for name in m2m_names:
+        if name in form.cleaned_data and not form.fields[name].disabled:
+            chosen = sorted(related.pk for related in form.cleaned_data[name])
+            if chosen != live_m2m[name]:
+                m2m[name] = chosen
+    changes = {name: ours[name] for name in changed if name in ours}
+    changes.update(
+        (name, m2m.get(name, live_m2m.get(name))) for name in changed if name in live_m2m
+    )
+    return {"fields": fields, "m2m": m2m}, changes
 
 
 @transaction.atomic
-def propose(item, form, user, opened_version):
-    """Keeps what `form` would save to the published `item` as its pending change. The item's
-    version moves on (only if it is still the one the form was opened with: else
-    `RecordModifiedError`, like any stale save). Returns the review."""
+def propose(item, form, user, opened_version, changed):
+    """Keeps what `form` would save to the published `item` in its open review (made if none):
+    a contribution by `user`. The item's version moves on, only if it is still the one the
+    form was opened with (else `RecordModifiedError`, like any stale save): a form opened
+    before the proposal is refused. Returns (the review, whether it became pending now)."""
     from concurrency.exceptions import RecordModifiedError
 
     model = type(item)
-    rows = model._base_manager.filter(pk=item.pk)
-    if opened_version is not None:
-        rows = rows.filter(version=opened_version)
-    if not rows.update(version=F("version") + 1):
+    rows_ = model._base_manager.filter(pk=item.pk)
+    if opened_version is None or not rows_.filter(version=opened_version).update(
+        version=F("version") + 1
+    ):
         raise RecordModifiedError(target=item)
-    data = proposal(item, form)
-    version = model._base_manager.filter(pk=item.pk).values_list("version", flat=True).get()
-    review = pending_review(item)
-    live = _live_values(item, ["image", "image_renditions"] if "image" in data["fields"] else [])
-    if review is None or review.kind != Review.Kind.CHANGE:
-        if review is not None:  # a submitted draft, since published: its review is over
-            review.state = Review.State.PUBLISHED
-            review.save(update_fields=["state", "updated_at"])
+    data, changes = proposal(item, form, changed)
+    version = rows_.values_list("version", flat=True).get()
+    review = open_review(item)
+    if review is not None and review.kind != Review.Kind.CHANGE:
+        # A submitted draft, since published by a publisher's save: its review is over.
+        _close(review, None, Review.State.PUBLISHED)
+        review = None
+    became_pending = review is None or not review.is_pending
+    if review is None:
         review = Review(
             content_type=ContentType.objects.get_for_model(item),
             object_id=item.pk,
             kind=Review.Kind.CHANGE,
         )
-    else:
-        _discard_proposed_image(model, review.data, {**live, **data["fields"]})
+    review.state = Review.State.PENDING
     review.data = data
     review.base_version = version
     review.author = user
     review.object_repr = str(item)[:300]
     review.save()
+    Contribution.objects.create(review=review, user=user, changes=changes)
     item.version = version
-    return review
+    return review, became_pending
 
 
-def submit(item, user):
-    """Submits the draft `item` for review (or keeps its pending review, now by `user`)."""
-    review = pending_review(item) or Review(
+def submit(item, user, changed=()):
+    """Submits the draft `item` for review: its open review (pending, or sent back for
+    changes) or a new one, with `user`'s contribution. Returns (the review, whether it
+    became pending now)."""
+    review = open_review(item) or Review(
         content_type=ContentType.objects.get_for_model(item),
         object_id=item.pk,
         kind=Review.Kind.DRAFT,
     )
+    became_pending = not review.is_pending or review.pk is None
+    review.state = Review.State.PENDING
     review.author = user
     review.object_repr = str(item)[:300]
     review.base_version = getattr(item, "version", 0) or 0
     review.save()
-    return review
+    concrete = {field.name for field in type(item)._meta.concrete_fields}
+    changes = _serialised(item, [name for name in changed if name in concrete])
+    Contribution.objects.create(review=review, user=user, changes=changes)
+    return review, became_pending
 
 
 def closed_by_publisher(item, user):
@@ -224,34 +321,40 @@ def closed_by_publisher(item, user):
     return review
 
 
-def _close(review, user, state, comment=""):
+def _close(review, user, state, comment_text=""):
     review.state = state
     review.reviewer = user
     review.reviewed_at = timezone.now()
-    review.comment = comment
+    review.comment = comment_text
     review.save()
+
+
+def _still_open(review, states=(Review.State.PENDING,)):
+    """`review` as stored now, locked until the decision commits; `ReviewClosed` if decided."""
+    current = Review.objects.select_for_update().filter(pk=review.pk).first()
+    if current is None or current.state not in states:
+        raise ReviewClosed
+    return current
 
 
 def publish(review, user):
     """Makes `review` live: a proposed change is written to the item (a new revision, by the
-    publisher), a submitted draft is published. Refused (`ReviewConflict`) when the item was
-    saved after the change was proposed, which publishing it would undo."""
+    publisher), a submitted draft is published (dated now if nobody chose a date). Refused
+    (`ReviewConflict`) when the item was saved after the change was proposed, which
+    publishing it would undo."""
     import reversion
 
     model = review.content_type.model_class()
     with transaction.atomic():
-        review = _still_pending(review)
+        review = _still_open(review)
         item = model._base_manager.select_for_update().get(pk=review.object_id)
-        if review.kind == Review.Kind.CHANGE and item.version != review.base_version:
-            raise ReviewConflict
+        people = [person_name(user) for user in review.contributors()]
+        before = item.publication_state
         with reversion.create_revision():
             reversion.set_user(user)
             if review.kind == Review.Kind.CHANGE:
-                stored = (
-                    {"image": item.image.name, "image_renditions": item.image_renditions}
-                    if (hasattr(item, "image"))
-                    else {}
-                )
+                if item.version != review.base_version:
+                    raise ReviewConflict
                 applied(item, review)
                 # What may have changed around it since: another item took its slug…
                 item.validate_unique()
@@ -260,133 +363,91 @@ def publish(review, user):
                 for name, pks in review.data.get("m2m", {}).items():
                     item._prefetched_objects_cache.pop(name, None)
                     getattr(item, name).set(pks)
-                if stored:
-                    _discard_proposed_image(
-                        model,
-                        {"fields": stored},
-                        {"image": item.image.name, "image_renditions": item.image_renditions},
-                    )
-                comment = gettext("Published the change proposed by %(author)s.")
             else:
-                item.status = Publishable.Status.PUBLISHED
+                item.publish()
                 item.save()
-                comment = gettext("Published the draft submitted by %(author)s.")
-            reversion.set_comment(comment % {"author": person_name(review.author)})
+            reversion.set_comment(
+                comment({"published_review": {"kind": review.kind, "people": people}})
+            )
         _close(review, user, Review.State.PUBLISHED)
-        scheduled = item.published_at > timezone.now()
+        if review.kind == Review.Kind.DRAFT or before != item.publication_state:
+            scheduled = item.published_at > timezone.now()
+            AuditEntry.record(
+                AuditEntry.Action.SCHEDULE if scheduled else AuditEntry.Action.PUBLISH,
+                user,
+                item,
+                moment=item.published_at,
+                people=people,
+            )
+        else:
+            AuditEntry.record(AuditEntry.Action.PUBLISH, user, item, people=people)
+    return item
+
+
+def reject(review, user, comment_text):
+    """Sends `review` back to its contributors with `comment_text`: the item stays as it is,
+    the proposal is kept for them to rework and submit again."""
+    model = review.content_type.model_class()
+    with transaction.atomic():
+        review = _still_open(review)
+        item = model._base_manager.get(pk=review.object_id)
+        _close(review, user, Review.State.REJECTED, comment_text)
         AuditEntry.record(
-            AuditEntry.Action.SCHEDULE if scheduled else AuditEntry.Action.PUBLISH,
+            AuditEntry.Action.REJECT,
             user,
             item,
-            gettext("review of %(author)s's %(kind)s")
-            % {"author": person_name(review.author), "kind": review.get_kind_display()},
+            comment=comment_text,
+            people=[person_name(person) for person in review.contributors()],
         )
     return item
 
 
-def reject(review, user, comment):
-    """Sends `review` back to its author with `comment`; the item stays as it is."""
-    model = review.content_type.model_class()
+def withdraw(review, user):
+    """Closes the open `review` without publishing it (its contributors, or a publisher)."""
     with transaction.atomic():
-        review = _still_pending(review)
-        item = model._base_manager.get(pk=review.object_id)
-        if review.kind == Review.Kind.CHANGE:
-            live = _live_values(
-                item, ["image", "image_renditions"] if hasattr(item, "image") else []
-            )
-            _discard_proposed_image(model, review.data, live)
-        _close(review, user, Review.State.REJECTED, comment)
-        AuditEntry.record(AuditEntry.Action.REJECT, user, item, comment[:300])
-    return item
+        review = _still_open(review, Review.OPEN_STATES)
+        _close(review, user, Review.State.WITHDRAWN)
+    return review
 
 
-# --- comparing ------------------------------------------------------------------------------
+def deletion_record(item, user):
+    """Before `item` is deleted: the audit log's entry, with its publication state and the
+    contributors of its open review (returned, to be told)."""
+    review = open_review(item) if reviewed(type(item)) else None
+    contributors = review.contributors() if review is not None else []
+    state = item.publication_state if reviewed(type(item)) else None
+    AuditEntry.record(
+        AuditEntry.Action.DELETE,
+        user,
+        item,
+        before=state,
+        after=PublicationState.DELETED if state else None,
+        people=[person_name(person) for person in contributors],
+    )
+    return review, contributors
+
+
+# --- comparing -------------------------------------------------------------------------------
 
 
 def compared(review, item, order=()):
     """Field by field, the live value and the proposed one, every language's column of a
     translated field in turn, in the order of `order` (the change form's fields), those that
-    changed first: [{"name", "label", "language", "live", "proposed", "changed", "diff"}]. For
-    a submitted draft, the draft's own values against nothing public."""
+    changed first. For a submitted draft, the draft's own values against nothing public."""
     model = type(item)
-    rows = []
     if review.kind == Review.Kind.CHANGE:
         proposed = applied(model._base_manager.get(pk=item.pk), review)
         live = item
-        names = list(review.data.get("fields", {})) + list(review.data.get("m2m", {}))
     else:
         proposed, live = item, None
-        names = [
-            field.name
-            for field in [*model._meta.concrete_fields, *model._meta.many_to_many]
-            if field.editable and not field.primary_key and field.name != "version"
-        ]
-    for name in names:
-        field = model._meta.get_field(name)
-        if name in DERIVED:
-            continue  # computed, or the author, named above the comparison
-        if getattr(field, "translated_field", None) is None and _is_translation_source(model, name):
-            continue  # the language columns stand for it
-        before = _shown(field, live) if live is not None else ""
-        after = _shown(field, proposed)
-        if live is None and not after:
-            continue
-        source = getattr(field, "translated_field", None)
-        changed = live is not None and before != after
-        rows.append(
-            {
-                "name": name,
-                "label": (source or field).verbose_name,
-                "language": getattr(field, "language", ""),
-                "live": before,
-                "proposed": after,
-                "changed": changed,
-                "diff": word_diff(strip_tags(before), strip_tags(after)) if changed else "",
-            }
-        )
+    names = [
+        field.name
+        for field in [*model._meta.concrete_fields, *model._meta.many_to_many]
+        if field.editable and not field.primary_key
+    ]
+    compared_rows = rows(model, live, proposed, names)
     position = {name: index for index, name in enumerate(order)}
-    rows.sort(key=lambda row: (not row["changed"], position.get(row["name"], len(position))))
-    return rows
-
-
-def word_diff(before, after):
-    """`after` with what it adds marked `<ins>` and what it removes `<del>`, word by word
-    (diff-match-patch, as django-reversion-compare uses), in the text's own flow."""
-    matcher = diff_match_patch()
-    diffs = matcher.diff_main(before, after)
-    matcher.diff_cleanupSemantic(diffs)
-    marks = {matcher.DIFF_INSERT: "ins", matcher.DIFF_DELETE: "del"}
-    return format_html_join(
-        "",
-        "{}",
-        (
-            (format_html("<{0}>{1}</{0}>", marks[op], text) if op in marks else text,)
-            for op, text in diffs
-        ),
+    compared_rows.sort(
+        key=lambda row: (not row["changed"], position.get(row["name"], len(position)))
     )
-
-
-def _is_translation_source(model, name):
-    from modeltranslation.translator import NotRegistered, translator
-
-    try:
-        return name in translator.get_options_for_model(model).all_fields
-    except NotRegistered:
-        return False
-
-
-def _shown(field, item):
-    if field.many_to_many:
-        return ", ".join(sorted(str(related) for related in getattr(item, field.name).all()))
-    value = getattr(item, field.name)
-    if isinstance(field, models.ForeignKey):
-        return str(value) if value is not None else ""
-    if field.choices:
-        return str(dict(field.flatchoices).get(value, value or ""))
-    if isinstance(field, models.DateTimeField) and value:
-        from django.utils import formats
-
-        return formats.date_format(timezone.localtime(value), "DATETIME_FORMAT")
-    if isinstance(field, models.FileField):
-        return value.name if value else ""
-    return "" if value is None else str(value)
+    return compared_rows

@@ -159,6 +159,15 @@ else:
     }
 CACHES["default"].setdefault("KEY_PREFIX", "cyberwatch")
 
+# Mail (cyberwatch/notifications.py): EMAIL_URL in django-environ's syntax, e.g.
+# `smtp+tls://user:password@mail.example.org:587`; by default mail is written to the console.
+vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
+DEFAULT_FROM_EMAIL = env.str(
+    "DEFAULT_FROM_EMAIL", default="CyberWatch newsroom <newsroom@localhost>"
+)
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

@@ -2,30 +2,35 @@
 with a 301 to the new one."""
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import models
 from django.http import Http404, HttpResponsePermanentRedirect
 
+from .stored import StoredRow
 
-class KeepsPreviousSlugs(models.Model):
+
+class KeepsPreviousSlugs(StoredRow):
     """Abstract model: remember the slug an item had before each change of slug."""
 
     class Meta:
         abstract = True
 
+    @classmethod
+    def stored_field_names(cls):
+        return (*super().stored_field_names(), "slug")
+
     def save(self, *args, **kwargs):
         from .models import PreviousSlug
 
         content_type = ContentType.objects.get_for_model(type(self))
-        if self.pk:
-            old_slug = type(self)._base_manager.filter(pk=self.pk).values_list("slug", flat=True)
-            old_slug = old_slug.first()
-            if old_slug and old_slug != self.slug:
-                PreviousSlug.objects.update_or_create(
-                    content_type=content_type, slug=old_slug, defaults={"object_id": self.pk}
-                )
+        stored = self.stored()
+        old_slug = stored["slug"] if stored else None
+        if old_slug and old_slug != self.slug:
+            PreviousSlug.objects.update_or_create(
+                content_type=content_type, slug=old_slug, defaults={"object_id": self.pk}
+            )
         super().save(*args, **kwargs)
-        # A slug now in use again is nobody's old slug any more.
-        PreviousSlug.objects.filter(content_type=content_type, slug=self.slug).delete()
+        if old_slug != self.slug:
+            # A slug now in use again is nobody's old slug any more.
+            PreviousSlug.objects.filter(content_type=content_type, slug=self.slug).delete()
 
 
 class PreviousSlugRedirectMixin:

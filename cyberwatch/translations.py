@@ -9,6 +9,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.utils import build_localized_fieldname
 
+from .stored import StoredRow
+
 SEPARATOR = ","
 
 
@@ -26,7 +28,7 @@ def contains(code):
     return f"{SEPARATOR}{code}{SEPARATOR}"
 
 
-class TracksTranslations(models.Model):
+class TracksTranslations(StoredRow):
     outdated_languages = models.CharField(
         _("outdated translations"), max_length=20, blank=True, default="", editable=False
     )
@@ -34,13 +36,14 @@ class TracksTranslations(models.Model):
     class Meta:
         abstract = True
 
+    @classmethod
+    def stored_field_names(cls):
+        return (*super().stored_field_names(), cls.title_field, *cls.text_fields)
+
     def save(self, *args, **kwargs):
-        if self.pk is not None:
-            languages = [code for code, _name in settings.LANGUAGES]
-            columns = [column for code in languages for column in self._columns(code)]
-            stored = type(self)._base_manager.filter(pk=self.pk).values(*columns).first()
-            if stored is not None:
-                self._follow_changes(stored, languages)
+        stored = self.stored()
+        if stored is not None:
+            self._follow_changes(stored, [code for code, _name in settings.LANGUAGES])
         super().save(*args, **kwargs)
 
     def _columns(self, code):

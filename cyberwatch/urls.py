@@ -16,6 +16,11 @@ handler404 = "cyberwatch.views.page_not_found"
 
 urlpatterns = [
     path(
+        "admin/language/",
+        views.set_admin_language,
+        name="set_admin_language",
+    ),
+    path(
         "admin/translations/",
         admin.site.admin_view(views.translation_status),
         name="translation_status",

@@ -22,7 +22,7 @@ from cyberwatch.search import search_document_field
 from cyberwatch.slugs import KeepsPreviousSlugs
 from cyberwatch.translations import TracksTranslations
 
-from .counts import LANGUAGE_COLUMNS, MONTH, YEAR, Recount, StoredCrimeAreas
+from .counts import LANGUAGE_COLUMNS, MONTH, YEAR, Recount, StoredCrimeAreas, month_start
 
 TEXT_FIELDS = ("summary", "body")  # with the title, what makes an article available
 SEARCHED_FIELDS = ("title", "summary")  # what the words filter looks at
@@ -170,15 +170,29 @@ class Article(
     def get_absolute_url(self):
         return slug_url(self.url_name, self.slug)
 
+    @classmethod
+    def stored_field_names(cls):
+        return (*super().stored_field_names(), *(f"available_{code}" for code in LANGUAGE_COLUMNS))
+
     def save(self, *args, **kwargs):
-        before = (
-            Article._base_manager.filter(pk=self.pk).values_list("published_at", flat=True).first()
-            if self.pk
-            else None
-        )
+        stored = self.stored()  # read once, with the other mixins (cyberwatch/stored.py)
         with Recount.batch():
             super().save(*args, **kwargs)
-            Recount.mark([before, self.published_at])
+            if stored is None or self._changes_counts(stored):
+                Recount.mark([stored and stored["published_at"], self.published_at])
+
+    def _changes_counts(self, stored):
+        """Whether this save changes what the stored counts hold of the article: its status,
+        its month or the languages it is available in (its crime areas and initiatives are
+        counted when they change, news/signals.py). A change of text alone counts nothing."""
+        return (
+            stored["status"] != self.status
+            or month_start(stored["published_at"]) != month_start(self.published_at)
+            or any(
+                stored[f"available_{code}"] != self.is_available_in(code)
+                for code in LANGUAGE_COLUMNS
+            )
+        )
 
     def clean(self):
         super().clean()

@@ -67,7 +67,7 @@ def test_a_french_draft_written_in_the_editor_is_published_on_the_french_list(
     assert editor.get_by_text("Un réseau d'hameçonnage démantelé").count() == 0
 
     publisher = signed_in(browser, base, "paul")
-    publisher.locator("section[aria-labelledby=newsroom-review] a").click()
+    publisher.locator("section[aria-labelledby=newsroom-review] li a").click()
     publisher.wait_for_url(f"{base}/admin/news/article/{article.pk}/review/")
     row = publisher.locator("tr", has=publisher.locator("th", has_text="(FR)")).filter(
         has_text="Un réseau d'hameçonnage démantelé"

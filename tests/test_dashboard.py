@@ -28,7 +28,7 @@ def person(username, role, languages=""):
 
 
 def section(page, heading):
-    return page.split(f">{heading}</h2>")[1].split("</section>")[0]
+    return page.split(f">{heading}")[1].split("</section>")[0]
 
 
 @pytest.mark.django_db

@@ -11,7 +11,7 @@ from django.urls import reverse
 from crimes.models import CrimeArea
 from news.models import Article
 
-from .admin_forms import change_url, opened_version
+from .admin_forms import change_url, opened_version, version_in
 from .factories import ArticleFactory, CrimeAreaFactory
 
 
@@ -145,22 +145,25 @@ def test_losing_the_race_after_the_form_check_is_a_form_error_not_a_500(article,
     the UPDATE refuses, and the editor gets the same form with the same error."""
     from concurrency.forms import get_signer
 
-    from cyberwatch import admin as content_admin
+    from cyberwatch.stored import StoredRow
 
     anna = editor("anna", "Anna")
     opened = opened_version(anna, article)
     Article.objects.filter(pk=article.pk).update(title_en="Saved in between")
-    real = content_admin.stored_version
+    real = StoredRow.stored
     checks = []
 
     def read_before_the_other_save(item, lock=False):
-        # The first check reads the row as it was before the other save landed.
-        checks.append(item.pk)
-        if len(checks) == 1:
-            return int(get_signer().unsign(opened))
-        return real(item, lock=lock)
+        # The form's check (the locked read) first reads the row as it was before the other
+        # save landed.
+        stored = real(item, lock=lock)
+        if lock:
+            checks.append(item.pk)
+            if len(checks) == 1:
+                return {**stored, "version": int(get_signer().unsign(opened))}
+        return stored
 
-    monkeypatch.setattr(content_admin, "stored_version", read_before_the_other_save)
+    monkeypatch.setattr(StoredRow, "stored", read_before_the_other_save)
     response = anna.post(change_url(article), article_form(opened, title_en="Anna's title"))
     assert len(checks) == 2  # refused by the UPDATE, then answered with the form error
     assert response.status_code == 200
@@ -183,11 +186,29 @@ def test_rolling_back_to_an_old_revision_still_works(article):
         if version.field_dict["title_en"] == "First"
     )
     url = reverse("admin:news_article_revision", args=[article.pk, first.pk])
-    assert 'name="version"' not in anna.get(url).text
-    response = anna.post(url, article_form("", title_en="First"))
+    opened = version_in(anna.get(url).text)  # a roll-back form carries its version too
+    response = anna.post(url, article_form(opened, title_en="First"))
     assert response.status_code == 302
     article.refresh_from_db()
     assert article.title_en == "First"
+
+
+@pytest.mark.django_db
+def test_a_roll_back_opened_before_someone_elses_save_is_refused(article):
+    from reversion.models import Version
+
+    anna, ben = editor("anna", "Anna"), editor("ben", "Ben")
+    anna.post(change_url(article), article_form(opened_version(anna, article), title_en="First"))
+    anna.post(change_url(article), article_form(opened_version(anna, article), title_en="Second"))
+    first = Version.objects.get_for_object(article).order_by("pk").first()
+    url = reverse("admin:news_article_revision", args=[article.pk, first.pk])
+    opened = version_in(anna.get(url).text)
+    ben.post(change_url(article), article_form(opened_version(ben, article), title_en="Ben's"))
+    response = anna.post(url, article_form(opened, title_en="First"))
+    assert response.status_code == 200
+    assert "Ben Editor saved this item at" in response.text
+    article.refresh_from_db()
+    assert article.title_en == "Ben's"
 
 
 @pytest.mark.django_db

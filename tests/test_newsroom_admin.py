@@ -250,4 +250,7 @@ def test_only_a_publisher_sets_an_end_and_it_must_follow_the_start(db):
     article.refresh_from_db()
     assert article.unpublish_at is not None
     entry = AuditEntry.objects.get()
-    assert entry.action == "unpublish" and entry.detail.startswith("2026-07-01")
+    assert entry.action == "unpublish"
+    moment = timezone.localtime(datetime.datetime.fromisoformat(entry.data["moment"]))
+    assert moment.date() == datetime.date(2026, 7, 1)
+    assert "July 1, 2026" in entry.describe()

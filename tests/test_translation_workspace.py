@@ -78,18 +78,38 @@ def form_data(client, article):
 def test_a_translator_saving_the_item_brings_their_language_up_to_date(translated):
     translated.title_en = "Botnet taken down"
     translated.save()
+    version = Article.objects.get(pk=translated.pk).version
     client = translator("ar")
     url, data = form_data(client, translated)
-    response = client.post(url, data)
-    assert response.status_code == 302, response.context["adminform"].form.errors  # confirmed
-    # The item is published: the translator's save is a change awaiting review, and the live
-    # Arabic stays outdated until a publisher publishes it.
+    response = client.post(url, data, follow=True)
+    assert response.status_code == 200
+    assert "is confirmed as up to date" in response.text
+    # Nothing changed: no review for a publisher to publish (the newsroom issue's "empty
+    # review"); the confirmation clears the Arabic flag directly, within the translator's
+    # rights, and moves nobody's form out of date.
+    translated.refresh_from_db()
+    assert translated.outdated == ["fr"]
+    assert translated.version == version
+    assert not Review.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_translators_change_to_a_published_item_waits_with_its_language_outdated(translated):
+    translated.title_en = "Botnet taken down"
+    translated.save()
+    client = translator("ar")
+    url, data = form_data(client, translated)
+    response = client.post(url, {**data, "title_ar": "تفكيك شبكة روبوتات"})
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    # The item is published: the translator's change awaits review, and the live Arabic
+    # stays outdated until a publisher publishes it.
     translated.refresh_from_db()
     assert translated.outdated == ["fr", "ar"]
     review = Review.objects.get(object_id=translated.pk, state=Review.State.PENDING)
     publish(review, publisher())
     translated.refresh_from_db()
     assert translated.outdated == ["fr"]
+    assert translated.title_ar == "تفكيك شبكة روبوتات"
 
 
 @pytest.mark.django_db

@@ -1,8 +1,10 @@
-"""`{% newsroom_dashboard as board %}` for the admin index (templates/admin/index.html)."""
+"""`{% newsroom_dashboard as board %}` for the admin index (templates/admin/index.html), and
+`|revision_comment` for the history pages."""
 
 from django import template
 
 from cyberwatch.dashboard import dashboard
+from cyberwatch.history import describe_comment
 
 register = template.Library()
 
@@ -10,3 +12,9 @@ register = template.Library()
 @register.simple_tag(takes_context=True)
 def newsroom_dashboard(context):
     return dashboard(context["request"].user)
+
+
+@register.filter
+def revision_comment(text):
+    """A revision's comment in the reader's language (cyberwatch/history.py)."""
+    return describe_comment(text)

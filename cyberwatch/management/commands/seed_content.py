@@ -1,11 +1,13 @@
 """Load the site's seed content (cyberwatch/seed/content.json) once.
 
 Idempotent: an item whose slug (or key) is already there is left exactly as it is, so running
-the command again, or after editors have changed the seeded items, changes nothing.
+the command again, or after editors have changed the seeded items, changes nothing. Each item
+it makes is a revision of its own (django-reversion): rolling one back restores it alone.
 """
 
 import datetime
 import json
+from contextlib import contextmanager
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -15,6 +17,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from crimes.models import Advice, CrimeArea, CrimeExample, OverviewSection
+from cyberwatch.history import comment
 from initiatives.models import Initiative
 from news.models import Article
 
@@ -40,12 +43,18 @@ class Command(BaseCommand):
         content = json.loads(SEED_FILE.read_text(encoding="utf-8"))
         self.created = 0
         self.kept = 0
-        with transaction.atomic(), reversion.create_revision():
-            reversion.set_comment("Seed content")
+        with transaction.atomic():
             self.load(content)
         self.stdout.write(
             f"Seed content: {self.created} item(s) created, {self.kept} already there."
         )
+
+    @contextmanager
+    def revision(self):
+        """One item, with its examples or topics: one revision."""
+        with reversion.create_revision():
+            reversion.set_comment(comment({"seed": {}}))
+            yield
 
     def get_or_create(self, model, defaults, **lookup):
         item, created = model.objects.get_or_create(defaults=defaults, **lookup)
@@ -57,84 +66,104 @@ class Command(BaseCommand):
 
     def load(self, content):
         for section in content["overview"]:
-            self.get_or_create(
-                OverviewSection,
-                key=section["key"],
-                defaults={
-                    "ordering": section["ordering"],
-                    **translated("heading", section["heading"]),
-                    **translated("body", section["body"]),
-                },
-            )
+            with self.revision():
+                self.load_section(section)
 
         crime_areas = {}
         for area in content["crime_areas"]:
-            crime_area, created = self.get_or_create(
-                CrimeArea,
-                slug=area["slug"],
-                defaults={
-                    "ordering": area["ordering"],
-                    **translated("name", area["name"]),
-                    **translated("summary", area["summary"]),
-                    **translated("body", area["body"]),
-                },
-            )
-            if created:
-                for position, example in enumerate(area["examples"], start=1):
-                    CrimeExample.objects.create(
-                        crime_area=crime_area,
-                        ordering=position,
-                        **translated("name", example["name"]),
-                    )
-            crime_areas[area["slug"]] = crime_area
+            with self.revision():
+                crime_areas[area["slug"]] = self.load_crime_area(area)
 
         initiatives = {}
         for entry in content["initiatives"]:
-            initiative, _created = self.get_or_create(
-                Initiative,
-                slug=entry["slug"],
-                defaults={
-                    "acronym": entry["acronym"],
-                    "parent": initiatives.get(entry["parent"]),
-                    "status": entry["status"],
-                    "opened_on": datetime.date.fromisoformat(entry["opened_on"]),
-                    "ordering": entry["ordering"],
-                    **translated("name", entry["name"]),
-                    **translated("summary", entry["summary"]),
-                    **translated("body", entry["body"]),
-                    **translated("location", entry["location"]),
-                },
-            )
-            initiatives[entry["slug"]] = initiative
+            with self.revision():
+                initiatives[entry["slug"]] = self.load_initiative(entry, initiatives)
 
         for entry in content["advice"]:
-            advice, created = self.get_or_create(
-                Advice,
-                slug=entry["slug"],
-                defaults={
-                    "status": Advice.Status.PUBLISHED,
-                    "published_at": seed_datetime(entry["published_at"]),
-                    **translated("title", entry["title"]),
-                    **translated("summary", entry["summary"]),
-                    **translated("body", entry["body"]),
-                },
-            )
-            if created:
-                advice.crime_areas.set(crime_areas[slug] for slug in entry["crime_areas"])
+            with self.revision():
+                self.load_advice(entry, crime_areas)
 
         for entry in content["articles"]:
-            language = entry["original_language"]
-            article, created = self.get_or_create(
-                Article,
-                slug=entry["slug"],
-                defaults={
-                    "status": Article.Status.PUBLISHED,
-                    "published_at": seed_datetime(entry["date"]),
-                    "original_language": language,
-                    f"title_{language}": entry["title"],
-                    f"summary_{language}": entry["summary"],
-                },
-            )
-            if created:
-                article.crime_areas.set(crime_areas[slug] for slug in entry["crime_areas"])
-                article.initiatives.set(initiatives[slug] for slug in entry["initiatives"])
+            with self.revision():
+                self.load_article(entry, crime_areas, initiatives)
+
+    def load_section(self, section):
+        self.get_or_create(
+            OverviewSection,
+            key=section["key"],
+            defaults={
+                "ordering": section["ordering"],
+                **translated("heading", section["heading"]),
+                **translated("body", section["body"]),
+            },
+        )
+
+    def load_crime_area(self, area):
+        crime_area, created = self.get_or_create(
+            CrimeArea,
+            slug=area["slug"],
+            defaults={
+                "ordering": area["ordering"],
+                **translated("name", area["name"]),
+                **translated("summary", area["summary"]),
+                **translated("body", area["body"]),
+            },
+        )
+        if created:
+            for position, example in enumerate(area["examples"], start=1):
+                CrimeExample.objects.create(
+                    crime_area=crime_area, ordering=position, **translated("name", example["name"])
+                )
+        return crime_area
+
+    def load_initiative(self, entry, initiatives):
+        initiative, _created = self.get_or_create(
+            Initiative,
+            slug=entry["slug"],
+            defaults={
+                "acronym": entry["acronym"],
+                "parent": initiatives.get(entry["parent"]),
+                "status": entry["status"],
+                "opened_on": datetime.date.fromisoformat(entry["opened_on"]),
+                "ordering": entry["ordering"],
+                **translated("name", entry["name"]),
+                **translated("summary", entry["summary"]),
+                **translated("body", entry["body"]),
+                **translated("location", entry["location"]),
+            },
+        )
+        return initiative
+
+    def load_advice(self, entry, crime_areas):
+        advice, created = self.get_or_create(
+            Advice,
+            slug=entry["slug"],
+            defaults={
+                "status": Advice.Status.PUBLISHED,
+                "published_at": seed_datetime(entry["published_at"]),
+                "published_at_chosen": True,
+                **translated("title", entry["title"]),
+                **translated("summary", entry["summary"]),
+                **translated("body", entry["body"]),
+            },
+        )
+        if created:
+            advice.crime_areas.set(crime_areas[slug] for slug in entry["crime_areas"])
+
+    def load_article(self, entry, crime_areas, initiatives):
+        language = entry["original_language"]
+        article, created = self.get_or_create(
+            Article,
+            slug=entry["slug"],
+            defaults={
+                "status": Article.Status.PUBLISHED,
+                "published_at": seed_datetime(entry["date"]),
+                "published_at_chosen": True,
+                "original_language": language,
+                f"title_{language}": entry["title"],
+                f"summary_{language}": entry["summary"],
+            },
+        )
+        if created:
+            article.crime_areas.set(crime_areas[slug] for slug in entry["crime_areas"])
+            article.initiatives.set(initiatives[slug] for slug in entry["initiatives"])

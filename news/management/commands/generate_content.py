@@ -3,7 +3,8 @@
 Published articles over twenty years, mostly in English or French with some Spanish and
 Arabic, about half translated into French, a quarter into Spanish and a tenth into Arabic,
 each tagged with one or two crime areas and at most one initiative. Rows go in with bulk
-inserts. Their slugs start with `generated-`, so `--clear` removes them and nothing else.
+inserts, without revisions (an article's first save in the admin makes its first). Their slugs
+start with `generated-`, so `--clear` removes them and nothing else.
 """
 
 import datetime
@@ -390,6 +391,7 @@ class Command(BaseCommand):
                         original_language=original,
                         status=Article.Status.PUBLISHED,
                         published_at=now - datetime.timedelta(seconds=rng.randrange(span)),
+                        published_at_chosen=True,
                         title=fields.get("title_en") or "",
                         summary=fields.get("summary_en") or "",
                         body=fields.get("body_en") or "",
