@@ -12,7 +12,7 @@ import nh3
 from diff_match_patch import diff_match_patch
 from django.db import models
 from django.utils import formats, timezone
-from django.utils.html import conditional_escape, format_html, format_html_join
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from lxml.html.diff import htmldiff
 
@@ -43,6 +43,32 @@ _DIFF_CLEANER = nh3.Cleaner(
     strip_comments=True,
 )
 _EMPTY_MARKS = re.compile(r"<(ins|del)>\s*</\1>")
+
+
+def same_moment(one, other):
+    """Equal to the second: the form's date-time fields carry no microseconds, and a stored
+    moment may (items made in code), which would read as a change nobody made."""
+    if one is None or other is None:
+        return one is other
+    return one.replace(microsecond=0) == other.replace(microsecond=0)
+
+
+def same_value(before, after):
+    """Whether a field's value is unchanged: None and "" are both empty, moments are equal to
+    the second, files by their name, related rows by their pk."""
+    if hasattr(before, "pk"):
+        before = before.pk
+    if hasattr(after, "pk"):
+        after = after.pk
+    if hasattr(before, "name") and not isinstance(before, str):
+        before = before.name
+    if hasattr(after, "name") and not isinstance(after, str):
+        after = after.name
+    if before in (None, "") and after in (None, ""):
+        return True
+    if hasattr(before, "tzinfo") and hasattr(after, "tzinfo"):
+        return same_moment(before, after)
+    return before == after
 
 
 def is_internal(field):
@@ -182,7 +208,3 @@ def _is_translation_source(model, name):
         return name in translator.get_options_for_model(model).all_fields
     except NotRegistered:
         return False
-
-
-def escaped(text):
-    return conditional_escape(text)

@@ -31,7 +31,7 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
-from .comparing import rows
+from .comparing import rows, same_value
 from .history import comment
 from .models import AuditEntry, Contribution, Review, person_name
 from .publishing import PublicationState, Publishable
@@ -230,8 +230,15 @@ def proposal(item, form, changed):
     if "image" in names:
         names += DERIVED
     live = model._base_manager.get(pk=item.pk)
-    ours, theirs = _serialised(item, names), _serialised(live, names)
-    fields = {name: value for name, value in ours.items() if theirs.get(name) != value}
+    ours = _serialised(item, names)
+    fields = {
+        name: value
+        for name, value in ours.items()
+        if not same_value(
+            model._meta.get_field(name).value_from_object(live),
+            model._meta.get_field(name).value_from_object(item),
+        )
+    }
     m2m_names = [field.name for field in model._meta.many_to_many if field.name in form.fields]
     live_m2m = {
         name: sorted(getattr(live, name).values_list("pk", flat=True)) for name in m2m_names

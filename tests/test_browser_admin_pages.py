@@ -1,6 +1,8 @@
 """axe-core finds no violation on the admin pages of our own (issue 13): the dashboard, the
 translation status page, the compare view of two versions, and the review of a pending change
-with its preview (Debian's Chromium through Playwright)."""
+with its preview; and on the pages the newsroom works in: the article list, the change form in
+English and in Arabic (right to left), a review sent back with its comment, and the audit log
+(Debian's Chromium through Playwright)."""
 
 import os
 
@@ -10,10 +12,12 @@ from django.test import Client
 from django.utils.timezone import localtime
 from reversion.models import Version
 
+from cyberwatch import review as reviews
+from cyberwatch.models import AuditEntry
 from news.models import Article
 
 from .admin_forms import version_in
-from .factories import ArticleFactory
+from .factories import ArticleFactory, CrimeAreaFactory, InitiativeFactory
 from .test_browser import browser  # noqa: F401  (the module's Chromium, fixture)
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -48,13 +52,13 @@ def two_versions(article):
     return sorted(Version.objects.get_for_object(article), key=lambda v: v.pk)[-2:]
 
 
-def pending_change(article):
+def pending_change(article, username="erin"):
     """An editor's change to the published `article`: it awaits review."""
     from django.contrib.auth.models import Group
 
     from cyberwatch.roles import EDITOR
 
-    erin = get_user_model().objects.create_user("erin", password=PASSWORD, is_staff=True)
+    erin = get_user_model().objects.create_user(username, password=PASSWORD, is_staff=True)
     erin.groups.add(Group.objects.get(name=EDITOR))
     client = Client()
     client.force_login(erin)
@@ -115,3 +119,97 @@ def test_dashboard_and_compare_view_have_no_accessibility_violations(
         assert results.violations_count == 0, (url, results.generate_report())
     assert Article.objects.count() == 2
     page.context.close()
+
+
+def signed_in_page(browser, base, language="en"):
+    """A page of a new browser context signed in as anna, the admin in `language` (the
+    language cookie, as the admin's language switch sets it)."""
+    context = browser.new_context()
+    context.add_cookies([{"name": "django_language", "value": language, "url": base}])
+    page = context.new_page()
+    page.goto(f"{base}/admin/login/")
+    page.fill("#id_username", "anna")
+    page.fill("#id_password", PASSWORD)
+    page.click("input[type=submit]")
+    page.wait_for_url(f"{base}/admin/")
+    return page
+
+
+def translated_article(**kwargs):
+    """An article in four languages, with rich text, crime areas, initiatives and an image."""
+    from .test_image_admin import image_upload
+    from .test_images import image_bytes
+
+    areas = CrimeAreaFactory.create_batch(3)
+    programmes = InitiativeFactory.create_batch(2)
+    article = ArticleFactory(
+        title_en="Ransomware gang arrested",
+        summary_en="Police forces of six countries arrested the gang.",
+        body_en="<p>The <strong>investigation</strong> took two years.</p>",
+        title_fr="Un gang de rançongiciel arrêté",
+        summary_fr="Les polices de six pays ont arrêté le gang.",
+        body_fr="<p>L'enquête a duré deux ans.</p>",
+        title_ar="اعتقال عصابة برمجيات الفدية",
+        summary_ar="اعتقلت الشرطة في ستة بلدان العصابة.",
+        body_ar="<p>استغرق التحقيق عامين.</p>",
+        image_alt_en="Officers in front of a screen",
+        image_credit="INTERPOL",
+        crime_areas=areas[:2],
+        initiatives=programmes[:1],
+        **kwargs,
+    )
+    article.image = image_upload(image_bytes(size=(600, 300)))
+    article.save()
+    return article
+
+
+def test_the_newsroom_admin_pages_have_no_accessibility_violations(
+    browser,  # noqa: F811
+    live_server,
+    transactional_db,
+):
+    """Every page a newsroom works in, signed in as a superuser, in English and in Arabic."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    anna = get_user_model().objects.create_superuser("anna", "anna@example.org", PASSWORD)
+    article = ArticleFactory(title_en="Botnet dismantled", summary_en="What happened.")
+    full = translated_article()
+    sent_back = ArticleFactory(title_en="Phishing wave", summary_en="What happened.")
+    first, second = two_versions(article)
+    pending_change(article)
+    pending_change(sent_back, username="emil")
+    reviews.reject(
+        reviews.pending_review(sent_back), anna, "Say which countries took part, please."
+    )
+    AuditEntry.record(AuditEntry.Action.PUBLISH, anna, full, moment=full.published_at)
+    AuditEntry.record(AuditEntry.Action.REJECT, anna, sent_back)
+
+    axe = Axe()
+    pages = {
+        "en": [
+            "/admin/",
+            "/admin/news/article/",
+            f"/admin/news/article/{full.pk}/change/",
+            f"/admin/news/article/{article.pk}/change/",
+            f"/admin/news/article/{sent_back.pk}/change/",
+            f"/admin/news/article/{article.pk}/review/",
+            f"/admin/news/article/{sent_back.pk}/review/",
+            f"/admin/news/article/{article.pk}/history/compare/"
+            f"?version_id1={first.pk}&version_id2={second.pk}",
+            "/admin/cyberwatch/auditentry/",
+        ],
+        "ar": [
+            "/admin/",
+            f"/admin/news/article/{full.pk}/change/",
+        ],
+    }
+    for language, urls in pages.items():
+        page = signed_in_page(browser, live_server.url, language)
+        for url in urls:
+            response = page.goto(live_server.url + url)
+            assert response.status == 200, url
+            expected = "rtl" if language == "ar" else "ltr"
+            assert page.locator("html").get_attribute("dir") == expected, url
+            results = axe.run(page)
+            assert results.violations_count == 0, (url, results.generate_report())
+        page.context.close()

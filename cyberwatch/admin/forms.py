@@ -15,7 +15,7 @@ from modeltranslation.settings import AVAILABLE_LANGUAGES
 from modeltranslation.translator import NotRegistered, translator
 from modeltranslation.utils import build_localized_fieldname
 
-from ..comparing import field_diff, shown
+from ..comparing import field_diff, same_moment, same_value, shown
 from ..editing import stale_edit_error
 from ..languages import BLANK, has_original_language, text_direction
 from ..models import AuditEntry, PreviousSlug, Profile
@@ -86,32 +86,6 @@ def unique_slug(model, text, exclude_pk=None):
     while slug in taken:
         slug, number = f"{base}-{number}", number + 1
     return slug
-
-
-def same_moment(one, other):
-    """Equal to the second: the form's date-time fields carry no microseconds, and a stored
-    moment may (items made in code), which would read as a change nobody made."""
-    if one is None or other is None:
-        return one is other
-    return one.replace(microsecond=0) == other.replace(microsecond=0)
-
-
-def same_value(before, after):
-    """Whether a field's value is unchanged: None and "" are both empty, moments are equal to
-    the second, files by their name, related rows by their pk."""
-    if hasattr(before, "pk"):
-        before = before.pk
-    if hasattr(after, "pk"):
-        after = after.pk
-    if hasattr(before, "name") and not isinstance(before, str):
-        before = before.name
-    if hasattr(after, "name") and not isinstance(after, str):
-        after = after.name
-    if before in (None, "") and after in (None, ""):
-        return True
-    if hasattr(before, "tzinfo") and hasattr(after, "tzinfo"):
-        return same_moment(before, after)
-    return before == after
 
 
 class ContentAdminForm(forms.ModelForm):
@@ -188,6 +162,11 @@ class ContentAdminForm(forms.ModelForm):
         if "slug" in self.fields and not cleaned_data.get("slug") and "slug" not in self.errors:
             title = written.shown_in(written.original_language).label
             cleaned_data["slug"] = unique_slug(self._meta.model, title, self.instance.pk)
+        for name, field in self.fields.items():
+            if field.disabled:
+                # Not written back: the stored value stays exactly as it is (a disabled
+                # date-time field would lose its microseconds on the way).
+                cleaned_data.pop(name, None)
         return cleaned_data
 
     def _refuse_stale(self, version):
@@ -212,23 +191,23 @@ class ContentAdminForm(forms.ModelForm):
         raise stale_edit_error(self.instance)
 
     def _clean_publication_date(self, cleaned_data, stored):
-        """An empty publication date: required once an item is published; a draft published
-        now is dated now; a draft stays undated (it is dated when it is published)."""
+        """An empty publication date: a draft stays undated (it is dated when it is
+        published), a draft published now is dated now, a published item needs one."""
         field = self.fields.get("published_at")
         if field is None or field.disabled or "published_at" in self.errors:
             return
         was_published = stored is not None and stored["status"] == Publishable.Status.PUBLISHED
-        status = cleaned_data.get("status", self.instance.status)
+        published = cleaned_data.get("status", self.instance.status) == Publishable.Status.PUBLISHED
         if cleaned_data.get("published_at") is not None:
             self.instance.published_at_chosen = True
-        elif was_published:
-            self.add_error("published_at", field.error_messages["required"])
-        elif status == Publishable.Status.PUBLISHED:
-            cleaned_data["published_at"] = timezone.now()
-            self.instance.published_at_chosen = True
-        else:
+        elif not published:
             cleaned_data["published_at"] = stored["published_at"] if stored else timezone.now()
             self.instance.published_at_chosen = False
+        elif was_published:
+            self.add_error("published_at", field.error_messages["required"])
+        else:
+            cleaned_data["published_at"] = timezone.now()
+            self.instance.published_at_chosen = True
 
     def _show_original_beside_translations(self):
         """In every other language's tab, each translated field shows the original language's

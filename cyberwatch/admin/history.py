@@ -57,9 +57,11 @@ class RestoringForm:
                 % {"name": self.missing_image},
             )
             return cleaned_data
-        cleaned_data["image"] = self.live_image.get("image") or ""
+        # The current image, with its description, caption and credit.
         for name, value in self.live_image.items():
-            if name != "image":
+            if name in self.fields:
+                cleaned_data[name] = value if value is not None else ""
+            else:
                 self.instance.__dict__[name] = value
         return cleaned_data
 
@@ -169,7 +171,9 @@ class HistoryViews:
             return obj
         self.baseline = model_to_dict(obj)  # what the change form shows without the version
         self.live_image = {
-            name: getattr(obj, name) for name in ("image", *DERIVED) if hasattr(obj, name)
+            field.attname: getattr(obj, field.attname)
+            for field in self.model._meta.concrete_fields
+            if field.name.startswith("image")
         }
         self.state_before = _state(obj)
         return self._apply_version(request, obj)
