@@ -94,7 +94,10 @@ def decide(item, user, *, changed, changed_from_live=None, publication=None, sub
     if stored is None:  # a new item, or a deleted one recovered
         result = Result.SUBMITTED if submit and not may(user, "publish", model) else Result.SAVED
         return Outcome(result, changed, publication)
-    if not reviewed(model) or may(user, "publish", model):
+    if not reviewed(model):
+        # Saved as Django saves (its inline rows, a crime area's examples, are not seen here).
+        return Outcome(Result.SAVED, from_live, publication, confirmed)
+    if may(user, "publish", model):
         # Written to the item: what differs from the live version (a proposal on the form
         # included: a publisher's save publishes it).
         if not from_live and not confirmed:
@@ -137,16 +140,18 @@ def _of_item(item):
 
 
 def open_review(item):
-    """The review awaiting a decision, or sent back for changes, if any."""
+    """The review awaiting a decision, or sent back for changes, if any: read once for the
+    item object (a request's), kept up to date by this module's changes."""
     if item.pk is None:
         return None
-    return _of_item(item).filter(state__in=Review.OPEN_STATES).first()
+    if "_open_review" not in item.__dict__:
+        item._open_review = _of_item(item).filter(state__in=Review.OPEN_STATES).first()
+    return item._open_review
 
 
 def pending_review(item):
-    if item.pk is None:
-        return None
-    return _of_item(item).filter(state=Review.State.PENDING).first()
+    review = open_review(item)
+    return review if review is not None and review.is_pending else None
 
 
 def latest_review(item):
@@ -215,18 +220,16 @@ def applied(item, review):
 
 
 def proposal(item, form, changed):
-    """The proposal `form` makes of the published `item`: its values that differ from the
-    live row, serialised (`fields`), and its many-to-many choices that differ (`m2m`), plus
-    `changes`, what this save itself changed."""
+    """The proposal `form` makes of the published `item` (the form applied to it, over the
+    open proposal the form showed): its values that differ from the live row, serialised
+    (`fields`), and its many-to-many choices that differ (`m2m`); and `changes`, what this
+    save itself changed. Fields this person may not change keep the open proposal's values,
+    so a translator's save keeps an editor's part of the proposal, and the other way round."""
     if hasattr(item, "store_new_image"):
         item.store_new_image()  # an uploaded image is kept now, with its renditions
     model = type(item)
     concrete = {field.name for field in model._meta.concrete_fields}
-    names = [
-        name
-        for name in form.fields
-        if name in concrete and name != "version" and not form.fields[name].disabled
-    ]
+    names = [name for name in form.fields if name in concrete and name != "version"]
     if "image" in names:
         names += DERIVED
     live = model._base_manager.get(pk=item.pk)
@@ -239,19 +242,21 @@ def proposal(item, form, changed):
             model._meta.get_field(name).value_from_object(item),
         )
     }
-    m2m_names = [field.name for field in model._meta.many_to_many if field.name in form.fields]
-    live_m2m = {
-        name: sorted(getattr(live, name).values_list("pk", flat=True)) for name in m2m_names
-    }
     m2m = {}
-    for name in m2m_names:
-        if name in form.cleaned_data and not form.fields[name].disabled:
-            chosen = sorted(related.pk for related in form.cleaned_data[name])
-            if chosen != live_m2m[name]:
-                m2m[name] = chosen
+    live_m2m = {}
+    for field in model._meta.many_to_many:
+        if field.name not in form.fields:
+            continue
+        live_m2m[field.name] = sorted(getattr(live, field.name).values_list("pk", flat=True))
+        if field.name in form.cleaned_data:
+            chosen = sorted(related.pk for related in form.cleaned_data[field.name])
+        else:  # not theirs to change: as the form showed it (the open proposal's, if any)
+            chosen = sorted(related.pk for related in getattr(item, field.name).all())
+        if chosen != live_m2m[field.name]:
+            m2m[field.name] = chosen
     changes = {name: ours[name] for name in changed if name in ours}
     changes.update(
-        (name, m2m.get(name, live_m2m.get(name))) for name in changed if name in live_m2m
+        (name, m2m.get(name, live_m2m[name])) for name in changed if name in live_m2m
     )
     return {"fields": fields, "m2m": m2m}, changes
 
@@ -292,6 +297,7 @@ def propose(item, form, user, opened_version, changed):
     review.save()
     Contribution.objects.create(review=review, user=user, changes=changes)
     item.version = version
+    item._open_review = review
     return review, became_pending
 
 
@@ -313,6 +319,7 @@ def submit(item, user, changed=()):
     concrete = {field.name for field in type(item)._meta.concrete_fields}
     changes = _serialised(item, [name for name in changed if name in concrete])
     Contribution.objects.create(review=review, user=user, changes=changes)
+    item._open_review = review
     return review, became_pending
 
 
@@ -325,6 +332,7 @@ def closed_by_publisher(item, user):
     if review.kind == Review.Kind.DRAFT and item.status != Publishable.Status.PUBLISHED:
         return None
     _close(review, user, Review.State.PUBLISHED)
+    item._open_review = None
     return review
 
 

@@ -79,10 +79,22 @@ def may(user, action, model):
 
 def translated_languages(user):
     """The languages a translator may change, or None when the user is not limited to some:
-    a superuser, an editor or a publisher changes every language."""
-    if user.is_superuser or user.groups.filter(name__in=[EDITOR, PUBLISHER]).exists():
+    a superuser, an editor or a publisher changes every language. Worked out once per user
+    object (a request's)."""
+    languages = getattr(user, "_translated_languages", _UNKNOWN)  # (request.user is lazy)
+    if languages is _UNKNOWN:
+        languages = user._translated_languages = _translated_languages(user)
+    return languages
+
+
+_UNKNOWN = object()
+
+
+def _translated_languages(user):
+    if user.is_superuser:
         return None
-    if not user.groups.filter(name=TRANSLATOR).exists():
+    groups = set(user.groups.values_list("name", flat=True))
+    if groups & {EDITOR, PUBLISHER} or TRANSLATOR not in groups:
         return None
     profile = getattr(user, "newsroom_profile", None)
     known = {code for code, _name in settings.LANGUAGES}

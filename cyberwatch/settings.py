@@ -168,6 +168,9 @@ DEFAULT_FROM_EMAIL = env.str(
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 
+# How often an open change form asks whether someone else saved the item (seconds).
+NEWSROOM_EDITED_POLL_SECONDS = env.int("NEWSROOM_EDITED_POLL_SECONDS", default=30)
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

@@ -272,7 +272,8 @@ def recount(months, article_model, count_model):
     from the month rows. A few queries a month, whatever the archive."""
     if not months:
         return
-    with transaction.atomic():
+    # In the change's own transaction (no savepoint: a failure fails the change).
+    with transaction.atomic(savepoint=False):
         years = sorted({month.year for month in months})
         if connection.vendor == "postgresql":
             # Two saves in the same year recount one after the other, never interleaved (each

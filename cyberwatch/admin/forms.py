@@ -298,6 +298,17 @@ class ContentAdminForm(forms.ModelForm):
         values.update((name, cleaned_data[name]) for name in names if name in cleaned_data)
         return model(**values)
 
+    changed_m2m = None  # set by the admin: the many-to-many fields its save changes
+
+    def _save_m2m(self):
+        """Django's, for the many-to-many choices this save changes only (the others are
+        stored as they are: no query to read them again)."""
+        if self.changed_m2m is None:
+            return super()._save_m2m()
+        for field in self.instance._meta.many_to_many:
+            if field.name in self.changed_m2m and field.name in self.cleaned_data:
+                field.save_form_data(self.instance, self.cleaned_data[field.name])
+
     def differences(self, item, baseline):
         """The fields this form changes in `item` (the form applied to it) against `baseline`
         ({field: value}, as the change form showed them): what a save would change."""

@@ -9,7 +9,7 @@
     return;
   }
   var url = notice.getAttribute("data-url");
-  var every = 30000;
+  var every = parseInt(notice.getAttribute("data-every"), 10) || 30000;
   function check() {
     fetch(url + "?version=" + encodeURIComponent(version.value), {
       credentials: "same-origin",
