@@ -106,8 +106,9 @@ def stale_edit_error(item):
         params={
             "saved": saved,
             "kept": gettext(
-                "Your changes are not saved: they are still in this form. Open the item in "
-                "another tab to see the other changes, bring them into this form, and save again."
+                "Your changes are not saved: they are still in this form, beside what is stored "
+                "now. Bring what you want to keep of the other change into the form, and save "
+                "again."
             ),
         },
     )

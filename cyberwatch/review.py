@@ -255,9 +255,7 @@ def proposal(item, form, changed):
         if chosen != live_m2m[field.name]:
             m2m[field.name] = chosen
     changes = {name: ours[name] for name in changed if name in ours}
-    changes.update(
-        (name, m2m.get(name, live_m2m[name])) for name in changed if name in live_m2m
-    )
+    changes.update((name, m2m.get(name, live_m2m[name])) for name in changed if name in live_m2m)
     return {"fields": fields, "m2m": m2m}, changes
 
 

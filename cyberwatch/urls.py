@@ -8,7 +8,7 @@ from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 
-from . import views
+from . import admin_language, views
 
 # A database outage is a 503 with Retry-After, any other uncaught error Django's 500 page.
 handler500 = "cyberwatch.outage.server_error"
@@ -17,7 +17,7 @@ handler404 = "cyberwatch.views.page_not_found"
 urlpatterns = [
     path(
         "admin/language/",
-        views.set_admin_language,
+        admin_language.set_admin_language,
         name="set_admin_language",
     ),
     path(

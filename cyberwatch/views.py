@@ -1,14 +1,11 @@
 """Site-wide views: the home page."""
 
-from django.conf import settings
 from django.contrib import admin
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.views import defaults
-from django.views.decorators.http import require_POST
 from django.views.generic import TemplateView
-from django.views.i18n import set_language
 
 from crimes import public as crime_area_public
 from initiatives import public as initiative_public
@@ -48,19 +45,6 @@ class HomeView(TemplateView):
 def page_not_found(request, exception):
     """The 404 page, in the public site's layout (templates/jinja2/404.jinja)."""
     return defaults.page_not_found(request, exception, template_name="404.jinja")
-
-
-@require_POST
-def set_admin_language(request):
-    """The admin's language switch: Django's `set_language` (the language cookie), and the
-    choice kept in the person's newsroom profile, for the mail the newsroom sends them."""
-    from .models import Profile
-
-    response = set_language(request)
-    language = request.POST.get("language")
-    if request.user.is_staff and language in dict(settings.LANGUAGES):
-        Profile.objects.update_or_create(user=request.user, defaults={"admin_language": language})
-    return response
 
 
 def translation_status(request):

@@ -50,7 +50,10 @@ def test_a_roll_back_across_an_image_replacement_brings_the_old_image_back(
     base = live_server.url
     change = f"{base}/admin/news/article/{article.pk}/change/"
     page = signed_in(browser, base, "anna")
-    for title, colour, size in [("With photo A", "navy", (900, 600)), ("With photo B", "red", (700, 500))]:
+    for title, colour, size in [
+        ("With photo A", "navy", (900, 600)),
+        ("With photo B", "red", (700, 500)),
+    ]:
         page.goto(change)
         page.fill("#id_title_en", title)
         page.set_input_files("#id_image", jpeg(tmp_path / f"{colour}.jpg", size, colour))
@@ -71,7 +74,10 @@ def test_a_roll_back_across_an_image_replacement_brings_the_old_image_back(
     assert page.locator(".errornote").count() == 0
     article.refresh_from_db()
     assert article.title_en == "With photo A"
-    assert article.image.name != b_name and (article.image_width, article.image_height) == (900, 600)
+    assert article.image.name != b_name and (article.image_width, article.image_height) == (
+        900,
+        600,
+    )
     public = page.goto(f"{base}{article.get_absolute_url()}")
     assert public.status == 200
     rendition = article.image_renditions[0]["name"].rsplit("/", 1)[-1]

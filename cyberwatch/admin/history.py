@@ -27,7 +27,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from reversion.models import Version
 
-from ..history import restore_followed, version_values
+from ..history import moment_text, restore_followed, version_values
 from ..models import AuditEntry
 from ..publishing import PublicationState, Publishable
 from ..review import DERIVED, Result, reviewed
@@ -281,10 +281,15 @@ class HistoryViews:
         )
 
     def response_change(self, request, obj):
-        response = super().response_change(request, obj)
         if self.restoring is not None and obj.admin_outcome.result is Result.SAVED:
+            self.message_user(
+                request,
+                gettext("“%(item)s” is back to its version of %(date)s.")
+                % {"item": obj, "date": moment_text(self.restoring.revision.date_created)},
+                messages.SUCCESS,
+            )
             return HttpResponseRedirect(self._url("change", obj))
-        return response
+        return super().response_change(request, obj)
 
     def response_add(self, request, obj, post_url_continue=None):
         response = super().response_add(request, obj, post_url_continue)
