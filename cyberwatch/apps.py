@@ -9,7 +9,7 @@ class CyberWatchConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_migrate
 
-        from . import folding  # noqa: F401 — the admin search's lookup and SQLite function
+        from . import admin_language, folding  # noqa: F401 — a signal receiver; a lookup
         from .roles import after_migrate
 
         # After every app's migrate: the permissions of the apps migrated last exist by then.

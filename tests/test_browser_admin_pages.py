@@ -17,7 +17,7 @@ from cyberwatch.models import AuditEntry
 from news.models import Article
 
 from .admin_forms import version_in
-from .factories import ArticleFactory, CrimeAreaFactory, InitiativeFactory
+from .factories import ArticleFactory, CrimeAreaFactory, CrimeExampleFactory, InitiativeFactory
 from .test_browser import browser  # noqa: F401  (the module's Chromium, fixture)
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -71,8 +71,8 @@ def pending_change(article, username="erin"):
         {
             "title_en": "Botnet dismantled by six police forces",
             "summary_en": article.summary_en,
-            "title_fr": form.initial["title_fr"],
-            "summary_fr": form.initial["summary_fr"],
+            "title_fr": form.initial["title_fr"] or "",
+            "summary_fr": form.initial["summary_fr"] or "",
             "slug": article.slug,
             "original_language": "en",
             "status": article.status,
@@ -121,10 +121,10 @@ def test_dashboard_and_compare_view_have_no_accessibility_violations(
     page.context.close()
 
 
-def signed_in_page(browser, base, language="en"):
+def signed_in_page(chromium, base, language="en"):
     """A page of a new browser context signed in as anna, the admin in `language` (the
     language cookie, as the admin's language switch sets it)."""
-    context = browser.new_context()
+    context = chromium.new_context()
     context.add_cookies([{"name": "django_language", "value": language, "url": base}])
     page = context.new_page()
     page.goto(f"{base}/admin/login/")
@@ -133,6 +133,12 @@ def signed_in_page(browser, base, language="en"):
     page.click("input[type=submit]")
     page.wait_for_url(f"{base}/admin/")
     return page
+
+
+def settled(page):
+    """After the load event, the tasks queued before it have run too: jQuery's ready handlers
+    (modeltranslation's tabs) run in timer tasks, which may come after the load event."""
+    page.evaluate("() => new Promise((resolve) => setTimeout(resolve))")
 
 
 def translated_article(**kwargs):
@@ -153,6 +159,8 @@ def translated_article(**kwargs):
         summary_ar="اعتقلت الشرطة في ستة بلدان العصابة.",
         body_ar="<p>استغرق التحقيق عامين.</p>",
         image_alt_en="Officers in front of a screen",
+        image_alt_fr="Des policiers devant un écran",
+        image_alt_ar="ضباط أمام شاشة",
         image_credit="INTERPOL",
         crime_areas=areas[:2],
         initiatives=programmes[:1],
@@ -168,13 +176,22 @@ def test_the_newsroom_admin_pages_have_no_accessibility_violations(
     live_server,
     transactional_db,
 ):
-    """Every page a newsroom works in, signed in as a superuser, in English and in Arabic."""
+    """Every page a newsroom works in, signed in as a superuser, in English and in Arabic: the
+    change form in every language's tabs and with the date and time pop-ups open, the list,
+    the review of a pending change and of one sent back with a comment, the compare view, the
+    audit log, and the other forms built from the same widgets (a list's inline edits, a
+    tabular inline, Django's own user form)."""
     from axe_playwright_python.sync_playwright import Axe
 
     anna = get_user_model().objects.create_superuser("anna", "anna@example.org", PASSWORD)
     article = ArticleFactory(title_en="Botnet dismantled", summary_en="What happened.")
     full = translated_article()
-    sent_back = ArticleFactory(title_en="Phishing wave", summary_en="What happened.")
+    sent_back = ArticleFactory(
+        title_en="Phishing wave",
+        summary_en="What happened.",
+        title_fr="Vague d'hameçonnage",
+        summary_fr="Ce qui s'est passé.",
+    )
     first, second = two_versions(article)
     pending_change(article)
     pending_change(sent_back, username="emil")
@@ -183,33 +200,52 @@ def test_the_newsroom_admin_pages_have_no_accessibility_violations(
     )
     AuditEntry.record(AuditEntry.Action.PUBLISH, anna, full, moment=full.published_at)
     AuditEntry.record(AuditEntry.Action.REJECT, anna, sent_back)
+    area = full.crime_areas.first()
+    CrimeExampleFactory(crime_area=area)
 
     axe = Axe()
-    pages = {
-        "en": [
-            "/admin/",
-            "/admin/news/article/",
-            f"/admin/news/article/{full.pk}/change/",
-            f"/admin/news/article/{article.pk}/change/",
-            f"/admin/news/article/{sent_back.pk}/change/",
-            f"/admin/news/article/{article.pk}/review/",
-            f"/admin/news/article/{sent_back.pk}/review/",
-            f"/admin/news/article/{article.pk}/history/compare/"
-            f"?version_id1={first.pk}&version_id2={second.pk}",
-            "/admin/cyberwatch/auditentry/",
-        ],
-        "ar": [
-            "/admin/",
-            f"/admin/news/article/{full.pk}/change/",
-        ],
-    }
-    for language, urls in pages.items():
+    change_form = f"/admin/news/article/{full.pk}/change/"
+    urls = [
+        "/admin/",
+        "/admin/news/article/",
+        change_form,
+        f"/admin/news/article/{article.pk}/change/",  # a pending change
+        f"/admin/news/article/{sent_back.pk}/change/",  # a proposal sent back, its comment
+        f"/admin/news/article/{article.pk}/review/",
+        f"/admin/news/article/{sent_back.pk}/review/",
+        f"/admin/news/article/{article.pk}/history/compare/"
+        f"?version_id1={first.pk}&version_id2={second.pk}",
+        "/admin/cyberwatch/auditentry/",
+        "/admin/crimes/crimearea/",  # inline edits of the ordering
+        f"/admin/crimes/crimearea/{area.pk}/change/",  # a tabular inline
+        f"/admin/auth/user/{anna.pk}/change/",
+    ]
+    for language, direction in (("en", "ltr"), ("ar", "rtl")):
         page = signed_in_page(browser, live_server.url, language)
         for url in urls:
             response = page.goto(live_server.url + url)
             assert response.status == 200, url
-            expected = "rtl" if language == "ar" else "ltr"
-            assert page.locator("html").get_attribute("dir") == expected, url
+            settled(page)
+            assert page.locator("html").get_attribute("dir") == direction, url
             results = axe.run(page)
             assert results.violations_count == 0, (url, results.generate_report())
+
+        # The change form in every language's tabs (each rich-text editor shown), then with
+        # the calendar and the clock open.
+        page.goto(live_server.url + change_form)
+        settled(page)
+        for index, code in enumerate(("en", "fr", "es", "ar")):
+            page.select_option("#modeltranslation-main-switch", str(index))
+            editor = page.locator(f".field-body_{code} .prose-editor > [contenteditable]")
+            assert editor.is_visible(), code
+            assert editor.get_attribute("dir") == ("rtl" if code == "ar" else "ltr"), code
+            url = f"{change_form} ({code} tabs)"
+            results = axe.run(page)
+            assert results.violations_count == 0, (url, results.generate_report())
+        for opener in ("#calendarlink0", "#clocklink0"):
+            page.click(opener)
+            url = f"{change_form} ({opener} open)"
+            results = axe.run(page)
+            assert results.violations_count == 0, (url, results.generate_report())
+            page.keyboard.press("Escape")
         page.context.close()

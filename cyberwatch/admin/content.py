@@ -8,12 +8,13 @@ from functools import partial
 
 import reversion
 from concurrency.exceptions import RecordModifiedError
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.models import LogEntry
 from django.forms.models import model_to_dict, modelformset_factory
 from django.http import HttpResponseRedirect
 from django.urls import reverse
-from django.utils.translation import get_language_info
+from django.utils.translation import get_language_info, gettext_noop
 from django.utils.translation import gettext_lazy as _
 from django_prose_editor.widgets import AdminProseEditorWidget
 from modeltranslation.admin import TabbedTranslationAdmin
@@ -124,15 +125,19 @@ class ContentAdminBase(PublicationActions, CompareVersionAdmin, TabbedTranslatio
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         """Every language's body in the rich-text editor (django-prose-editor: its scripts and
         fonts are in the package, no CDN and no npm build), cleaned on save by the site's nh3
-        policy. Every language's field says which language it is in, and its direction."""
-        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        policy. Every language's field says which language it is in, and its direction; the
+        split date and time inputs have a label each (widgets.py)."""
+        from .widgets import accessible
+
+        field = accessible(super().formfield_for_dbfield(db_field, request, **kwargs))
         language = getattr(db_field, "language", None)
         if field is None or language is None:
             return field
         field.widget.attrs.update(lang=language, dir=text_direction(language))
         if db_field.translated_field.name in getattr(self.model, "rich_text_fields", ()):
             label = (
-                f"{db_field.translated_field.verbose_name} ({get_language_info(language)['name']})"
+                f"{db_field.translated_field.verbose_name} "
+                f"({get_language_info(language)['name_translated']})"
             )
             field.widget = AdminProseEditorWidget(
                 attrs={**field.widget.attrs, "aria-label": label},
@@ -208,6 +213,7 @@ class ContentAdminBase(PublicationActions, CompareVersionAdmin, TabbedTranslatio
         context = {}
         if obj is not None and obj.pk is not None and not obj._state.adding:
             context["newsroom_edited_url"] = self._url("edited", obj)
+            context["newsroom_edited_every"] = settings.NEWSROOM_EDITED_POLL_SECONDS * 1000
         if reviews.reviewed(self.model):
             review = reviews.latest_review(obj) if obj is not None else None
             may_publish = may(request.user, "publish", self.model)
@@ -305,6 +311,8 @@ class ContentAdminBase(PublicationActions, CompareVersionAdmin, TabbedTranslatio
         # The choices a proposal or a version showed were put in the prefetch cache, which
         # `set()` would take for the stored ones: the stored ones are read again.
         getattr(form.instance, "_prefetched_objects_cache", {}).clear()
+        if change and hasattr(form, "changed_m2m"):
+            form.changed_m2m = outcome_of(form.instance).changed
         super().save_related(request, form, formsets, change)
 
     def log_addition(self, request, obj, message):
@@ -317,7 +325,8 @@ class ContentAdminBase(PublicationActions, CompareVersionAdmin, TabbedTranslatio
         if outcome is not None and outcome.result is Result.UNCHANGED:
             return None
         if outcome is not None and outcome.result is Result.PROPOSED:
-            message = [{"changed": {"fields": ["proposed change, awaiting review"]}}]
+            # Django's change message, translated when it is read.
+            message = [{"changed": {"fields": [gettext_noop("proposed change, awaiting review")]}}]
         entry = admin.ModelAdmin.log_change(self, request, obj, message)
         self.comment_revision(entry)
         return entry
