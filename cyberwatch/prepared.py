@@ -15,22 +15,46 @@ into objects) and runs it again with the new values:
 The builder is called once per *shape* (below) with stand-ins for the values, and Django
 compiles the queryset it returns. Where a stand-in lands among the SQL's parameters is
 remembered; later calls put their own values there. The SQL text and the way rows become
-objects are Django's own, so the results are exactly those of `list(builder(*values))`
-(tests/test_prepared.py).
+objects are Django's own (its iterable, `ModelIterable` and `Model.from_db()` for objects,
+reads the rows of this call), so the results are exactly those of `list(builder(*values))`,
+prefetches included (tests/test_prepared.py).
 
+Values are str, int, datetime, date, None, bool, lists and tuples of them, and query objects.
 Keyword arguments are not values but constants of the query (a slice's bounds, a column's
 name, which Django writes into the SQL): they are passed to the builder as they are.
 
+Query objects. A value may be an instance of a frozen dataclass, which gathers a query's
+values and says how they filter a queryset:
+
+    @dataclasses.dataclass(frozen=True)
+    class Filters:
+        start: datetime.datetime | None = None
+        crime_areas: tuple = ()
+        language: str | None = dataclasses.field(default=None, metadata={"constant": True})
+
+        def articles(self, queryset): ...
+
+    @Prepared
+    def cards(now, query, *, offset, stop):
+        return query.articles(Article.objects.published(now))[offset:stop]
+
+Its fields are values like any other (nested lists, tuples and query objects included): the
+builder receives a copy of the object (`dataclasses.replace()`) with stand-ins in those
+fields. A field whose metadata says `{"constant": True}` (a language code that becomes a
+column's name) is a constant of the query instead: passed through as it is, and compiled
+apart for each of its values (which are hashable).
+
 What is part of the shape, and so compiled apart: the constants, the active language and
-time zone (which
-modeltranslation and date lookups write into the SQL), `None` values and booleans (`IS NULL`,
-constants), the length of lists and tuples (one parameter each, as `IN (…)` has them), and
-the type of each value. Only plain parameters can be replaced: a value that Django transforms
-(`contains`, `iexact`…) or writes into the SQL text is refused when the query is compiled;
-pass such a value as a constant instead. Django checks an integer against its column's range
-when it compiles, with the stand-in: a value that comes from a visitor must already be known
-to fit (a pk read from the database does). A queryset that Django finds empty for its shape
-(`pk__in=[]`) gives `[]` without a query.
+time zone (which modeltranslation and date lookups write into the SQL), `None` values and
+booleans (`IS NULL`, constants), `""` and `0` (a builder's `if value:` sees them as they are,
+and a stand-in otherwise), the length of lists and tuples (one parameter each, as `IN (…)`
+has them), the type of each value, and of a query object its type and each field's shape
+(a constant field's: its value). Only plain parameters can be replaced: a value that Django
+transforms (`contains`, `iexact`…) or writes into the SQL text is refused when the query is
+compiled; pass such a value as a constant instead. Django checks an integer against its
+column's range when it compiles, with the stand-in: a value that comes from a visitor must
+already be known to fit (a pk read from the database does). A queryset that Django finds
+empty for its shape (`pk__in=[]`) gives `[]` without a query.
 
 The compiled queries live on the database connection (one per thread), a few hundred at most.
 
@@ -40,28 +64,53 @@ server plans it once for any values when that plan is as good as those it made f
 words filter's (a word in a few articles wants the words' index, a word in half of them the
 dates' one), is `@Prepared.replanned`: psycopg does not prepare it, so the server plans it for
 its values on every call.
+
+The switch. With the setting `COMPILED_QUERIES` off (`COMPILED_QUERIES=0` in the environment;
+read on every call), a `Prepared` query is plain ORM evaluation: the builder is called with
+the real values and constants and its queryset evaluated (`list(queryset)`) on every call,
+nothing is kept on the connection, and `together()` runs its calls one after the other. A
+replanned query is still run unprepared.
+
+Django internals. What the module relies on beyond Django's documented API (Django 5.2,
+psycopg 3.3). Should a point release change one of them, run with `COMPILED_QUERIES=0`: the
+ORM's own evaluation uses none of them but the last.
+- `QuerySet._iterable_class` (made as `iterable_class(queryset)`, as `QuerySet._fetch_all()`
+  does) and `QuerySet._prefetch_related_lookups`, read once when a query is compiled;
+- `Query.get_compiler()`, replaced on the compiled queryset's query to give the compiler made
+  once; and that Django's iterables (`ModelIterable`, `ValuesListIterable`…) take their
+  compiler from it, their rows from its `execute_sql()` (through `results_iter()`) and their
+  columns from what its `as_sql()` left on it (`select`, `klass_info`, `annotation_col_map`);
+- `SQLCompiler.as_sql()` (called once, then replaced on that compiler by the SQL made once
+  and the call's parameters), `execute_sql(CURSOR)` (and replaced, for one iterable's call,
+  by the rows read), `get_converters()` (worked out once, for `select[:col_count]` as its one
+  caller `results_iter()` asks), `select`, `col_count`, `has_extra_select`, `connection`;
+- `django.db.models.sql.compiler.cursor_iter`, `django.db.models.sql.constants.CURSOR` and
+  `GET_ITERATOR_CHUNK_SIZE`, and `connection.features.empty_fetchmany_value`, to read a
+  cursor as `execute_sql()` does;
+- `connection.ops.adapt_datetimefield_value()` / `adapt_datefield_value()`, to find the
+  stand-ins among the parameters and adapt the values as Django does;
+- psycopg's `Connection.pipeline()` (`together()`), on Django's `connection.connection`
+  after `close_if_health_check_failed()` and `ensure_connection()`, inside
+  `wrap_database_errors`;
+- psycopg's `prepare_threshold`, set to None on that connection while a replanned query runs
+  (with the switch off too).
+No modeltranslation internal is used. (Python's `__dataclass_params__.frozen` tells a frozen
+dataclass.)
 """
 
 import contextlib
+import dataclasses
 import datetime
 import functools
-import inspect
-import operator
 
+from django.conf import settings
 from django.core.exceptions import EmptyResultSet, ImproperlyConfigured
 from django.db import DEFAULT_DB_ALIAS, connections
-from django.db.models import Model, prefetch_related_objects
-from django.db.models.base import ModelState
-from django.db.models.fields.files import FileDescriptor, ImageFileDescriptor
-from django.db.models.fields.related_descriptors import ForeignKeyDeferredAttribute
-from django.db.models.query import ModelIterable, ValuesListIterable
-from django.db.models.query_utils import DeferredAttribute
-from django.db.models.signals import post_init, pre_init
+from django.db.models import prefetch_related_objects
 from django.db.models.sql.compiler import cursor_iter
 from django.db.models.sql.constants import CURSOR, GET_ITERATOR_CHUNK_SIZE
 from django.utils import timezone
 from django.utils.translation import get_language
-from modeltranslation.fields import TranslationFieldDescriptor
 
 # Compiled queries kept on a connection; past this many, they are all compiled again.
 MAX_COMPILED = 512
@@ -69,14 +118,51 @@ MAX_COMPILED = 512
 # Stand-ins: values no real query uses, each of which its parameter position betrays.
 _INT_MARK = 1_987_000_000
 _DATE_MARK = datetime.date(1001, 1, 1)
+_STR_NAME = "cyberwatch-prepared-"
+_STR_MARK = f"\ue000{_STR_NAME}"
+
+
+@functools.cache
+def _query_object_fields(kind):
+    """A query object type's fields as (name, is a constant) pairs; None for another type."""
+    if not dataclasses.is_dataclass(kind):
+        return None
+    if not kind.__dataclass_params__.frozen:
+        raise ImproperlyConfigured(
+            f"Prepared queries take no {kind.__name__} value: a query object is a frozen dataclass."
+        )
+    return tuple(
+        (field.name, bool(field.metadata.get("constant"))) for field in dataclasses.fields(kind)
+    )
+
+
+def _as_is(value):
+    """Whether a value is passed to the builder as it is (and is its own shape)."""
+    if value is None or isinstance(value, bool):
+        return True
+    return isinstance(value, (str, int)) and not value  # "" and 0: an `if value:` sees them
 
 
 def _shape(value):
-    if value is None or isinstance(value, bool):
-        return value
+    if _as_is(value):
+        return (type(value), value)  # (int, 0) is not False
     if isinstance(value, (list, tuple)):
         return (type(value), tuple(_shape(item) for item in value))
-    return type(value)
+    fields = _query_object_fields(type(value))
+    if fields is None:
+        return type(value)
+    return (
+        type(value),
+        tuple(
+            getattr(value, name) if constant else _shape(getattr(value, name))
+            for name, constant in fields
+        ),
+    )
+
+
+def _compiling():
+    """Whether Prepared queries are compiled (the COMPILED_QUERIES setting, read each time)."""
+    return settings.COMPILED_QUERIES
 
 
 class Prepared:
@@ -94,6 +180,9 @@ class Prepared:
         return cls(build, replanned=True)
 
     def __call__(self, *values, using=DEFAULT_DB_ALIAS, **constants):
+        if not _compiling():  # the ORM's own evaluation
+            with self._planning(connections[using]):
+                return list(self.build(*values, **constants).using(using))
         connection, query = self._compiled(values, using, constants)
         with self._planning(connection):
             return query.run(values)
@@ -143,14 +232,18 @@ def together(*calls):
     queries sent to the database at once and their results read after, where it can (psycopg's
     pipeline mode, on PostgreSQL): one round trip instead of one per query. A query costs the
     site about 60 µs of psycopg and system calls, and a wait, on its own; half of that with the
-    others (the home page's six queries: 0.35 -> 0.17 ms of the worker's time). Elsewhere, one
-    after the other. A query that fails raises Django's error, as on its own; those after it
-    in the pipeline are not run."""
+    others (the home page's six queries: 0.35 -> 0.17 ms of the worker's time). Elsewhere, and
+    with COMPILED_QUERIES off, one after the other. A query that fails raises Django's error,
+    as on its own; those after it in the pipeline are not run."""
     if not calls:
         return []
     using = calls[0].using
     connection = connections[using]
-    if connection.vendor != "postgresql" or any(call.using != using for call in calls):
+    if (
+        not _compiling()
+        or connection.vendor != "postgresql"
+        or any(call.using != using for call in calls)
+    ):
         return [call() for call in calls]
     started = []
     with connection.wrap_database_errors:
@@ -162,7 +255,7 @@ def together(*calls):
                 _connection, query = call.prepared._compiled(call.values, using, call.constants)
                 with call.prepared._planning(connection):
                     started.append((query, query.start(call.values)))
-        return [query.finish(rows) for query, rows in started]
+        return [query.finish(cursor) for query, cursor in started]
 
 
 @contextlib.contextmanager
@@ -183,27 +276,56 @@ def _not_prepared(connection):
         raw.prepare_threshold = threshold
 
 
+def _described(path):
+    """A stand-in's path as Python would reach it from the values: `values[2].crime_areas[0]`."""
+    index, *steps = path
+    return f"values[{index}]" + "".join(
+        f".{step}" if isinstance(step, str) else f"[{step}]" for step in steps
+    )
+
+
+def _resolved(values, path):
+    """The value at `path` (sequence indexes and attribute names) among a call's values."""
+    value = values
+    for step in path:
+        value = getattr(value, step) if isinstance(step, str) else value[step]
+    return value
+
+
 class _Marks:
     """The stand-ins for one call's values, and how to find them among the SQL's parameters."""
 
     def __init__(self, values, connection):
         self.ops = connection.ops
         self.serial = 0
-        self.found = {}  # stand-in's position (value, item) -> how Django adapted it
-        self.marks = [self._mark(value, index) for index, value in enumerate(values)]
+        self.found = {}  # stand-in as Django passes it -> (its path in the values, adapter)
+        self.marks = [self._mark(value, (index,)) for index, value in enumerate(values)]
 
-    def _mark(self, value, index, item=None):
-        if value is None or isinstance(value, bool):
+    def _mark(self, value, path):
+        """`value` with stand-ins in place of its values; `path`: where it is."""
+        if _as_is(value):
             return value
         if isinstance(value, (list, tuple)):
             return type(value)(
-                self._mark(element, index, position) for position, element in enumerate(value)
+                self._mark(item, (*path, position)) for position, item in enumerate(value)
             )
+        fields = _query_object_fields(type(value))
+        if fields is not None:
+            return dataclasses.replace(
+                value,
+                **{
+                    name: self._mark(getattr(value, name), (*path, name))
+                    for name, constant in fields
+                    if not constant
+                },
+            )
+        return self._stand_in(value, path)
+
+    def _stand_in(self, value, path):
         self.serial += 1
-        position = (index, item)
         serial = self.serial
         if isinstance(value, str):
-            mark = f"\ue000cyberwatch-prepared-{serial}\ue001"
+            mark = f"{_STR_MARK}{serial}\ue001"
             forms = [(mark, None)]
         elif isinstance(value, int):
             mark = _INT_MARK + serial
@@ -217,17 +339,33 @@ class _Marks:
         else:
             raise ImproperlyConfigured(f"Prepared queries take no {type(value).__name__} value.")
         for form, adapter in forms:
-            self.found.setdefault((type(form), form), (position, adapter))
+            self.found.setdefault((type(form), form), (path, adapter))
         return mark
 
     def slot(self, param):
-        """(position, adapter) when `param` is a stand-in, else None (a constant)."""
+        """(path, adapter) when `param` is a stand-in, else None (a constant)."""
         if isinstance(param, bool):
             return None
         try:
             return self.found.get((type(param), param))
         except TypeError:  # an unhashable parameter: a constant
             return None
+
+    def check(self, name, sql, params, slots):
+        """Refuse a query where a value is not a plain parameter (the stand-in is transformed,
+        written into the SQL, or nowhere)."""
+        for param, slot in zip(params, slots, strict=True):
+            if slot is None and isinstance(param, str) and _STR_MARK in param:
+                raise ImproperlyConfigured(f"{name}: a value is transformed by its lookup.")
+        if _STR_NAME in sql:
+            raise ImproperlyConfigured(f"{name}: a value is written into the SQL.")
+        used = {slot[0] for slot in slots if slot}
+        for path, _adapter in self.found.values():
+            if path not in used:
+                raise ImproperlyConfigured(
+                    f"{name}: the value {_described(path)} is not a plain parameter of its "
+                    "query (transformed or written into the SQL)."
+                )
 
 
 class _CompiledQuery:
@@ -248,30 +386,18 @@ class _CompiledQuery:
         self.sql = sql
         self.slots = [marks.slot(param) for param in params]
         self.constants = list(params)
-        for param in params:
-            marked = isinstance(param, str) and "\ue000cyberwatch-prepared-" in param
-            if marked and marks.slot(param) is None:
-                raise ImproperlyConfigured(f"{name}: a value is transformed by its lookup.")
-        if "cyberwatch-prepared-" in sql:
-            raise ImproperlyConfigured(f"{name}: a value is written into the SQL.")
-        used = {slot[0] for slot in self.slots if slot}
-        for position in marks.found.values():
-            if position[0] not in used:
-                raise ImproperlyConfigured(
-                    f"{name}: the value at {position[0]} is not a plain "
-                    "parameter of its query (transformed or written into the SQL)."
-                )
+        marks.check(name, sql, params, self.slots)
         self.compiler = compiler
+        self.ops = connection.ops
         # The queryset's iterable asks its query for a compiler: it gets this one, which
-        # answers as_sql() with the SQL made once and this call's parameters, and the
-        # converters of its columns (from database values to Python's) worked out once.
+        # answers as_sql() with the SQL made once and this call's parameters, execute_sql()
+        # with the rows read by finish(), and the converters of its columns (from database
+        # values to Python's) worked out once.
         self.queryset.query.get_compiler = self._get_compiler
-        # (Its one caller, results_iter(), asks for those of select[:col_count].)
+        # (Their one caller, results_iter(), asks for those of select[:col_count].)
         columns = [column[0] for column in compiler.select[0 : compiler.col_count]]
         converters = compiler.get_converters(columns)
         compiler.get_converters = lambda expressions: converters
-        self.ops = connection.ops
-        self.objects = _Objects.of(self.queryset, compiler)
 
     def _get_compiler(self, using=None, connection=None, elide_empty=True):
         return self.compiler
@@ -282,8 +408,8 @@ class _CompiledQuery:
             if slot is None:
                 params.append(constant)
                 continue
-            (index, item), adapter = slot
-            value = values[index] if item is None else values[index][item]
+            path, adapter = slot
+            value = _resolved(values, path)
             if adapter == "datetime":
                 value = self.ops.adapt_datetimefield_value(value)
             elif adapter == "date":
@@ -295,132 +421,36 @@ class _CompiledQuery:
         return self.finish(self.start(values))
 
     def start(self, values):
-        """Send the query (in a pipeline, queue it): its rows to come, for finish(). Rows are
-        read here only for a query whose iterable is Django's own (not objects or tuples)."""
+        """Send the query (in a pipeline, queue it): its cursor, read by finish(). In a
+        pipeline, reading it here would wait for this query before sending the next."""
         if self.empty:
-            return []
+            return None
         params = self._params(values)
         sql = self.sql
         self.compiler.as_sql = lambda *args, **kwargs: (sql, params)
-        if self.objects is not None or self.iterable_class is ValuesListIterable:
-            # The cursor, read in finish(): in a pipeline, reading it here would wait for this
-            # query before sending the next.
-            return self.compiler.execute_sql(CURSOR)
-        return list(self.iterable_class(self.queryset))
+        return self.compiler.execute_sql(CURSOR)
 
-    def finish(self, started):
-        """The results, from what start() gave."""
+    def finish(self, cursor):
+        """The results, from the cursor start() gave: made by Django's iterable, as
+        list(queryset) makes them."""
         if self.empty:
             return []
-        if self.objects is None and self.iterable_class is not ValuesListIterable:
-            results = started
-        else:
-            compiler = self.compiler
-            rows = cursor_iter(  # as SQLCompiler.execute_sql() reads a cursor
-                started,
+        compiler = self.compiler
+        rows = list(
+            cursor_iter(  # as SQLCompiler.execute_sql() reads a cursor
+                cursor,
                 compiler.connection.features.empty_fetchmany_value,
                 compiler.col_count if compiler.has_extra_select else None,
                 GET_ITERATOR_CHUNK_SIZE,
             )
-            if self.objects is not None:
-                results = self.objects(compiler, self.queryset.db, rows)
-            else:  # as ValuesListIterable does
-                results = list(compiler.results_iter(rows, tuple_expected=True))
+        )
+        # The iterable asks the compiler for its rows (execute_sql()): for this one call,
+        # those read here.
+        compiler.execute_sql = lambda *args, **kwargs: rows
+        try:
+            results = list(self.iterable_class(self.queryset))
+        finally:
+            del compiler.execute_sql
         if self.prefetch and results:
             prefetch_related_objects(results, *self.prefetch)
         return results
-
-
-# How Model.__init__ sets a column's value, by the class attribute (descriptor) of its name: for
-# these, it lands in the object's __dict__ as it is (no related object is cached yet, and no
-# earlier file is there to resize from while the object is made).
-_STORED_AS_GIVEN = (
-    DeferredAttribute,
-    ForeignKeyDeferredAttribute,
-    FileDescriptor,
-    ImageFileDescriptor,
-)
-
-
-class _Objects:
-    """The objects of a query of one model's columns and annotations, made as Django's
-    ModelIterable and Model.from_db() make them, with the same values in the same attributes,
-    but without Model.__init__'s walk over every field of the model and its setattr() per
-    column: a news card's row cost 33 µs, 17 µs made here (20 cards, query included: 0.89 →
-    0.55 ms).
-    Used only when that walk would do nothing more: no related objects, no pre_init receiver,
-    no __init__ or from_db() of the model's own (django-modeltranslation's wrapper aside,
-    whose original-name fields keep a value as given while an object is made), and only the
-    descriptors of _STORED_AS_GIVEN; post_init is sent as Model.__init__ sends it. Compared
-    with the ORM's objects, attribute by attribute, in tests/test_prepared.py."""
-
-    @classmethod
-    def of(cls, queryset, compiler):
-        if queryset._iterable_class is not ModelIterable or queryset._known_related_objects:
-            return None
-        klass_info = compiler.klass_info
-        if not klass_info or klass_info.get("related_klass_infos"):
-            return None
-        model = klass_info["model"]
-        if not _made_plainly(model):
-            return None
-        select_fields = klass_info["select_fields"]
-        start = select_fields[0]
-        names, positions = [], []
-        for position, column in enumerate(compiler.select[start : select_fields[-1] + 1]):
-            attname = column[0].target.attname
-            descriptor = inspect.getattr_static(model, attname, None)
-            if isinstance(descriptor, TranslationFieldDescriptor):
-                # modeltranslation's original-name field: while an object is made, the value
-                # is kept as given (and not copied to the active language's column).
-                if descriptor.field.is_relation or descriptor.field.name != attname:
-                    return None
-                names.append(attname)
-                positions.append(start + position)
-                continue
-            stored_by_setattr = not hasattr(type(descriptor), "__set__")  # into __dict__
-            if not stored_by_setattr and type(descriptor) not in _STORED_AS_GIVEN:
-                return None
-            names.append(attname)
-            positions.append(start + position)
-        return cls(model, names, positions, compiler.annotation_col_map or {})
-
-    def __init__(self, model, names, positions, annotations):
-        self.model = model
-        self.names = names
-        pick = operator.itemgetter(*positions) if positions else (lambda row: ())
-        self.pick = pick if len(positions) != 1 else (lambda row: (pick(row),))
-        self.annotations = list(annotations.items())
-
-    def __call__(self, compiler, db, rows):
-        model, names, pick, annotations = self.model, self.names, self.pick, self.annotations
-        new = model.__new__
-        objects = []
-        for row in compiler.results_iter(rows):
-            obj = new(model)
-            state = ModelState()
-            state.adding = False
-            state.db = db
-            attributes = obj.__dict__
-            attributes["_state"] = state
-            attributes.update(zip(names, pick(row), strict=True))
-            post_init.send(sender=model, instance=obj)
-            for name, position in annotations:
-                setattr(obj, name, row[position])
-            objects.append(obj)
-        return objects
-
-
-def _made_plainly(model):
-    if pre_init.has_listeners(model) or model.from_db.__func__ is not Model.from_db.__func__:
-        return False
-    for klass in model.__mro__:
-        if klass is Model:
-            break  # the rest are Model's own bases
-        init = klass.__dict__.get("__init__")
-        if init is None:
-            continue
-        if klass is model and init.__module__ == "modeltranslation.translator":
-            continue  # modeltranslation's wrapper of Model.__init__
-        return False
-    return True

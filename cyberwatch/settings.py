@@ -131,6 +131,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         server_options.append("-c plan_cache_mode=auto")
     if server_options:
         DATABASES["default"]["OPTIONS"].setdefault("options", " ".join(server_options))
+# Public queries compiled once, re-run with new values (cyberwatch/prepared.py); 0: plain ORM.
+COMPILED_QUERIES = env.bool("COMPILED_QUERIES", default=True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # No lost update (cyberwatch/editing.py): every stored row has a version, checked in the UPDATE.
 # Version 0 means "not known" (an object rebuilt from a revision, which leaves the version out):
