@@ -1,5 +1,3 @@
-import datetime
-
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -35,8 +33,8 @@ CARD_COLUMNS = [
     "status",
     "published_at",
     "original_language",
-    *(f"{field}_{code}" for field in ("title", "summary") for code in ("en", "fr", "es", "ar")),
-    *(f"available_{code}" for code in ("en", "fr", "es", "ar")),
+    *(f"{field}_{code}" for field in ("title", "summary") for code in LANGUAGE_COLUMNS),
+    *(f"available_{code}" for code in LANGUAGE_COLUMNS),
 ]
 
 
@@ -48,7 +46,7 @@ class ArticleQuerySet(PublishedQuerySetMixin, TranslatedQuerySet):
             card_area_pks=StoredCrimeAreas(Article.crime_areas.through)
         )
 
-    # Bulk changes keep the precomputed counts right (news/counts.py), counting once at the end.
+    # Bulk changes keep the precomputed counts right (news/counts/), counting once at the end.
 
     def _months(self):
         return list(self.order_by().datetimes("published_at", "month"))
@@ -58,11 +56,17 @@ class ArticleQuerySet(PublishedQuerySetMixin, TranslatedQuerySet):
         kwargs.setdefault("version", F("version") + 1)
         with Recount.batch():
             Recount.mark(self._months())
-            updated = super().update(**kwargs)
-            moment = kwargs.get("published_at")
-            if moment is not None and not isinstance(moment, datetime.datetime):
-                Recount.mark(everything=True)  # an expression: new dates unknown here
-            Recount.mark(self._months() if moment is None else [moment])
+            if "published_at" in kwargs:
+                # The rows' new months, wherever the change puts them: read again by pk.
+                pks = list(self.values_list("pk", flat=True))
+                updated = super().update(**kwargs)
+                Recount.mark(
+                    Article._base_manager.filter(pk__in=pks)
+                    .order_by()
+                    .datetimes("published_at", "month")
+                )
+            else:
+                updated = super().update(**kwargs)
         return updated
 
     update.alters_data = True

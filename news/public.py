@@ -8,15 +8,15 @@ from cyberwatch.languages import language_codes
 from cyberwatch.prepared import Prepared
 from cyberwatch.search import matching_q
 
-from .counts import CountFilters, tag_pks, with_any_crime_area
+from .counts import tag_pks, with_any_crime_area
 from .facets import counted_rows
 from .models import Article
 
 # Columns a public page never shows: the search documents (read by the words filter in SQL
 # only) and the fallback language per page language (read in SQL by the list's filters).
 NOT_SHOWN = [
-    *(f"search_{code}" for code in ("en", "fr", "es", "ar")),
-    *(f"shown_language_{code}" for code in ("en", "fr", "es", "ar")),
+    *(f"search_{code}" for code in language_codes()),
+    *(f"shown_language_{code}" for code in language_codes()),
 ]
 
 
@@ -49,26 +49,20 @@ def latest_cards(now, *, number):
 
 
 @Prepared
-def list_cards(now, start, end, crime_areas, initiative, before, *, language, offset, stop):
+def list_cards(now, query, before, *, offset, stop):
     """A page of the news list without words: the cards `[offset:stop]` of the public articles
-    matching the filters (as `news.counts.CountFilters` reads them), published before `before`
-    when it is given (a deep page's seek)."""
-    filters = CountFilters(
-        start=start, end=end, language=language, crime_areas=crime_areas, initiative=initiative
-    )
-    articles = filters.articles(Article.objects.published(now))
+    matching `query` (a NewsQuery), published before `before` when it is given (a deep page's
+    seek)."""
+    articles = query.articles(Article.objects.published(now))
     if before is not None:
         articles = articles.filter(published_at__lt=before)
     return articles.cards()[offset:stop]
 
 
-def _matching(now, texts, start, end, crime_areas, initiative, language, page_language):
+def _matching(now, texts, query, page_language):
     """The public articles matching the words (`texts`: cyberwatch.search.word_texts() in the
-    order of language_codes()) as a page in `page_language` shows them, and the filters."""
-    filters = CountFilters(
-        start=start, end=end, language=language, crime_areas=crime_areas, initiative=initiative
-    )
-    return filters.articles(Article.objects.published(now)).filter(
+    order of language_codes()) as a page in `page_language` shows them, and `query`."""
+    return query.articles(Article.objects.published(now)).filter(
         matching_q(
             dict(zip(language_codes(), texts, strict=True)),
             f"shown_language_{page_language}",
@@ -79,16 +73,12 @@ def _matching(now, texts, start, end, crime_areas, initiative, language, page_la
 
 
 @Prepared.replanned
-def word_counts(now, texts, start, end, crime_areas, initiative, *, language, page_language):
-    """news.facets.counted_rows() of the articles matching words and filters."""
-    articles = _matching(now, texts, start, end, crime_areas, initiative, language, page_language)
-    return counted_rows(articles, Article.crime_areas.through)
+def word_counts(now, texts, query, *, page_language):
+    """news.facets.counted_rows() of the articles matching words and `query`."""
+    return counted_rows(_matching(now, texts, query, page_language), Article.crime_areas.through)
 
 
 @Prepared.replanned
-def word_cards(
-    now, texts, start, end, crime_areas, initiative, *, language, page_language, offset, stop
-):
+def word_cards(now, texts, query, *, page_language, offset, stop):
     """A page of the news list with words: the cards `[offset:stop]`, newest first."""
-    articles = _matching(now, texts, start, end, crime_areas, initiative, language, page_language)
-    return articles.cards()[offset:stop]
+    return _matching(now, texts, query, page_language).cards()[offset:stop]

@@ -1,6 +1,7 @@
 """Changes that do not go through `Article.save()` or the article queryset, and still change the
-precomputed counts (news/counts.py): a deleted article, a change of its crime areas or
-initiatives from either side, a deleted crime area or initiative."""
+precomputed counts (news/counts/): a deleted article, a change of its crime areas or
+initiatives from either side, a deleted crime area or initiative. None of them counts the
+whole archive again: a deleted or cleared tag is taken out of the stored keys."""
 
 from django.db.models.signals import m2m_changed, post_delete
 from django.dispatch import receiver
@@ -9,6 +10,7 @@ from crimes.models import CrimeArea
 from initiatives.models import Initiative
 
 from .counts import Recount
+from .counts.keeping import without_tag
 from .models import Article
 
 
@@ -27,11 +29,15 @@ def tags_changed(sender, instance, action, reverse, pk_set, **kwargs):
     elif pk_set:
         Recount.mark(Article._base_manager.filter(pk__in=pk_set).datetimes("published_at", "month"))
     else:  # a crime area or initiative cleared of all its articles
-        Recount.mark(everything=True)
+        without_tag(_column(sender), instance.pk)
 
 
 @receiver(post_delete, sender=CrimeArea)
 @receiver(post_delete, sender=Initiative)
 def tag_deleted(sender, instance, **kwargs):
     # Its links to articles went with it, without a signal.
-    Recount.mark(everything=True)
+    without_tag("crime_areas" if sender is CrimeArea else "initiatives", instance.pk)
+
+
+def _column(through):
+    return "crime_areas" if through is Article.crime_areas.through else "initiatives"

@@ -1,58 +1,32 @@
-import functools
-
-from django.db import connection
 from django.http import HttpResponseRedirect
 from django.utils import timezone
 from django.utils.translation import get_language
-from django.views.generic import DetailView
-from django_filters.views import FilterView
+from django.views.generic import DetailView, View
+from django.views.generic.base import TemplateResponseMixin
+from django.views.generic.list import MultipleObjectMixin
 
 from crimes import public as crime_area_public
-from cyberwatch.languages import language_codes
 from cyberwatch.pages import TranslatedDetailMixin
 from cyberwatch.prepared import together
-from cyberwatch.search import search_words, word_texts
 from cyberwatch.slugs import PreviousSlugRedirectMixin
 from initiatives import public as initiative_public
 
-from . import public
-from .counts import (
-    CountedArticles,
-    SeekableArticles,
-    archive_counts,
-    count_filters,
-    tag_pks,
-    tags_of,
-)
-from .facets import active_filters, describe, fold_counted, news_facets, without_empty_values
-from .filters import NewsFilter
-from .models import SEARCHED_FIELDS, Article, ArticleCount
+from . import listing, public
+from .counts import tag_pks, tags_of
+from .facets import active_filters, describe, news_facets, without_empty_values
+from .filters import NewsFilterForm
+from .models import Article
 
 RELATED_ARTICLES = 3
 
 
-class ArticleListView(FilterView):
+class ArticleListView(TemplateResponseMixin, MultipleObjectMixin, View):
     """Newest first, 20 a page, filtered; a bad filter value is a 400 with the error shown.
+    Without words, the total, the facets and the seek to a deep page come from the stored
+    counts; with words, from the matches (news/listing.py)."""
 
-    Without words, the total, the facets and the seek to a deep page come from the
-    precomputed counts (news/counts.py): the cost does not grow with the archive. With words,
-    they are counted from the matches (full-text search on PostgreSQL)."""
-
-    filterset_class = NewsFilter
     paginate_by = 20
     template_name = "news/article_list.jinja"
-
-    def get_filterset_kwargs(self, filterset_class):
-        # Not the page's queryset: only the words filter reads articles through the filter
-        # set (see get()); building the queryset on every request cost a millisecond.
-        return {
-            "data": self.request.GET or None,
-            "request": self.request,
-            "queryset": Article.objects.all(),
-            "language": get_language(),
-            "crime_areas": self.crime_areas,
-            "initiatives": self.initiatives,
-        }
 
     def get(self, request, *args, **kwargs):
         clean = without_empty_values(request.GET)
@@ -61,60 +35,28 @@ class ArticleListView(FilterView):
             return HttpResponseRedirect(
                 f"{request.path}?{clean.urlencode()}" if clean else request.path
             )
-        self.now = timezone.now()
-        self.crime_areas, self.initiatives = together(
+        now, language = timezone.now(), get_language()
+        crime_areas, initiatives = together(
             crime_area_public.crime_areas.later(), initiative_public.initiatives.later()
         )
-        crime_areas = self.crime_areas
-        self.filterset = self.get_filterset(self.get_filterset_class())
-        self.valid = not self.filterset.is_bound or self.filterset.is_valid()
-        cleaned = self.filterset.form.cleaned_data if self.filterset.is_bound and self.valid else {}
-        counts = None
-        if not self.valid:
-            self.object_list = Article.objects.none()
-        elif words := search_words(cleaned.get("q") or "")[0]:
-            # The words' query, compiled once: the words are values (cyberwatch/search.py).
-            texts = tuple(
-                word_texts(words, language_codes(), connection.vendor, SEARCHED_FIELDS).values()
+        form = NewsFilterForm(request.GET or None, crime_areas=crime_areas, initiatives=initiatives)
+        self.valid = not form.is_bound or form.is_valid()
+        counts, self.object_list = None, Article.objects.none()
+        if self.valid and form.words[0]:
+            counts, self.object_list = listing.searched(
+                form.words[0], form.query(), now, language, crime_areas
             )
-            filters = count_filters(cleaned)
-            values = (
-                self.now,
-                texts,
-                filters.start,
-                filters.end,
-                filters.crime_areas,
-                filters.initiative,
-            )
-            constants = {"language": filters.language, "page_language": get_language()}
-            counts = fold_counted(public.word_counts(*values, **constants))
-
-            def cards(start, stop):
-                found = public.word_cards(*values, offset=start, stop=stop, **constants)
-                return crime_area_public.with_crime_areas(found, self.crime_areas)
-
-            self.object_list = CountedArticles(None, counts.total, fetch=cards)
-        else:
-            filters = count_filters(cleaned)
-            counts = archive_counts(filters, self.now, Article, ArticleCount)
-            self.object_list = SeekableArticles(
-                None,  # the cards are read by self.cards(), compiled once
-                counts,
-                filters,
-                self.now,
-                Article,
-                ArticleCount,
-                fetch=functools.partial(self.cards, filters),
-            )
-        chosen = active_filters(cleaned, request.GET, request.path, crime_areas, get_language())
+        elif self.valid:
+            counts, self.object_list = listing.stored(form.query(), now, crime_areas)
+        cleaned = form.cleaned_data if form.is_bound and self.valid else {}
+        chosen = active_filters(cleaned, request.GET, request.path, crime_areas, language)
         context = self.get_context_data(
-            filterset=self.filterset,
-            object_list=self.object_list,
+            form=form,
             facets=news_facets(counts, request.GET, crime_areas) if counts else None,
             active_filters=chosen,
             active_filters_named=describe(chosen) if chosen else "",
             filter_crime_areas=crime_areas,
-            filter_initiatives=self.initiatives,
+            filter_initiatives=initiatives,
             chosen_categories=request.GET.getlist("category"),
             chosen_initiative=request.GET.get("initiative", ""),
         )
@@ -123,20 +65,6 @@ class ArticleListView(FilterView):
                 context["page_obj"].number, on_each_side=2, on_ends=1
             )
         return self.render_to_response(context, status=200 if self.valid else 400)
-
-    def cards(self, filters, start, stop, before):
-        cards = public.list_cards(
-            self.now,
-            filters.start,
-            filters.end,
-            filters.crime_areas,
-            filters.initiative,
-            before,
-            language=filters.language,
-            offset=start,
-            stop=stop,
-        )
-        return crime_area_public.with_crime_areas(cards, self.crime_areas)
 
     def get_paginate_by(self, queryset):
         # With a bad filter there are no results to page through: the page is the 400.

@@ -13,6 +13,7 @@ from news.counts import tags_of
 from news.facets import fold_counted
 from news.models import Article
 from news.public import word_counts
+from news.query import NewsQuery
 from tests.factories import ArticleFactory, CrimeAreaFactory
 
 Through = Article.crime_areas.through
@@ -80,11 +81,7 @@ def test_a_words_search_counts_each_crime_area_of_its_matches():
     ArticleFactory(title_en="Other", crime_areas=[areas[1]])
     searched = word_texts(["botnet"], language_codes(), connection.vendor, ("title", "summary"))
     texts = tuple(searched.values())
-    counts = fold_counted(
-        word_counts(
-            timezone.now(), texts, None, None, None, None, language=None, page_language="en"
-        )
-    )
+    counts = fold_counted(word_counts(timezone.now(), texts, NewsQuery(), page_language="en"))
     assert counts.total == 3
     assert counts.crime_areas == {areas[0].pk: 2, areas[1].pk: 1}
 

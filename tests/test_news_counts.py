@@ -1,6 +1,7 @@
-"""The precomputed counts (news/counts.py) stay equal to a count of the articles through every
-kind of change, scheduled items count from their moment without any save, and a deep page
-seeks to the same articles an OFFSET would find."""
+"""The precomputed counts (news/counts/) stay equal to a count of the articles through every
+kind of change, with no change counting the whole archive again; scheduled items count from
+their moment without any save; a deep page seeks to the same articles an OFFSET would find;
+`recount_news` rebuilds them, and `--check` finds them stale after writes that skip Python."""
 
 import contextlib
 import datetime
@@ -12,16 +13,12 @@ from django.core.management import call_command
 from django.db.models import Sum
 from django.utils import timezone
 
-from news import counts as counting
-from news.counts import (
-    LANGUAGE_COLUMNS,
-    LANGUAGE_PAIRS,
-    CountFilters,
-    Recount,
-    archive_counts,
-    rebuild,
-)
+from news import listing
+from news.counts import Recount, paging
+from news.counts.expressions import LANGUAGE_COLUMNS, LANGUAGE_PAIRS
+from news.counts.keeping import differences, rebuild
 from news.models import Article, ArticleCount, ArticleCountRollup
+from news.query import NewsQuery
 
 from .factories import ArticleFactory, CrimeAreaFactory, InitiativeFactory
 
@@ -62,7 +59,8 @@ def stored():
 def rebuilt():
     """What a full count from scratch gives."""
     before = stored()
-    rebuild(Article, ArticleCount)
+    assert differences() == []
+    rebuild()
     after = stored()
     return before, after
 
@@ -206,8 +204,10 @@ def test_a_scheduled_article_counts_from_its_moment_without_any_save(client, tag
 @pytest.mark.django_db
 @pytest.mark.parametrize("filters", [{}, {"language": "fr"}, {"crime_areas": "first"}])
 def test_a_deep_page_seeks_to_the_articles_an_offset_would_find(monkeypatch, tags, filters):
+    """Through the list's own path: the stored counts' slices, then the compiled cards
+    (`list_cards(before=…)`) from the end of the slice found."""
     areas, _initiatives = tags
-    monkeypatch.setattr(counting, "SEEK_FROM", 0)  # every page seeks
+    monkeypatch.setattr(paging, "SEEK_FROM", 0)  # every page seeks
     with time_machine.travel(NOW, tick=False):
         for n in range(70):
             ArticleFactory(
@@ -225,17 +225,71 @@ def test_a_deep_page_seeks_to_the_articles_an_offset_would_find(monkeypatch, tag
             )
         if filters.get("crime_areas"):
             filters = {"crime_areas": (areas[0].pk,)}
-        count_filters = CountFilters(**filters)
-        counts = archive_counts(count_filters, timezone.now(), Article, ArticleCount)
-        queryset = count_filters.articles(Article.objects.published())
-        assert counts.total == queryset.count()
-        seekable = counting.SeekableArticles(
-            queryset, counts, count_filters, timezone.now(), Article, ArticleCount
-        )
-        expected = list(queryset.values_list("pk", flat=True))
+        query = NewsQuery(**filters)
+        counts, seekable = listing.stored(query, timezone.now(), areas)
+        expected = list(query.articles(Article.objects.published()).values_list("pk", flat=True))
+        assert counts.total == len(seekable) == len(expected)
         for start in range(0, counts.total, 7):
             page = [article.pk for article in seekable[start : start + 7]]
             assert page == expected[start : start + 7], start
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("how", ["deleted", "cleared"])
+@pytest.mark.parametrize("kind", ["crime area", "initiative"])
+def test_a_deleted_or_cleared_tag_recounts_no_article(tags, kind, how):
+    """It is taken out of the stored keys: the counts equal a rebuild's, in queries that do
+    not grow with the articles it had (no count of the archive in the admin's request)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    areas, initiatives = tags
+    tag = areas[0] if kind == "crime area" else initiatives[0]
+    field = "crime_areas" if kind == "crime area" else "initiatives"
+    with time_machine.travel(NOW, tick=False):
+        for n in range(40):
+            tagged = {"crime_areas": [areas[1]] if n % 3 == 0 else []}
+            tagged[field] = [tag, *tagged.get(field, [])] if n % 2 else tagged.get(field, [])
+            ArticleFactory(published_at=at(2000 + n % 20, 1 + n % 12, 3), **tagged)
+        with CaptureQueriesContext(connection) as queries:
+            if how == "deleted":
+                tag.delete()
+            else:
+                tag.articles.clear()
+        reads = [q["sql"] for q in queries if 'FROM "news_article"' in q["sql"]]
+        assert reads == []  # no article read to count them
+        assert_counts_right()
+
+
+@pytest.mark.django_db
+def test_recount_news_checks_and_rebuilds_after_writes_that_skip_python(tags, capsys):
+    from django.core.management.base import CommandError
+    from django.db import connection
+
+    with time_machine.travel(NOW, tick=False):
+        article = ArticleFactory(published_at=at(2015, 5, 5))
+        call_command("recount_news", "--check")
+        assert "right" in capsys.readouterr().out
+        with connection.cursor() as cursor:  # as loaddata or a script would
+            cursor.execute("UPDATE news_article SET status = 'draft' WHERE id = %s", [article.pk])
+        with pytest.raises(CommandError, match="differ"):
+            call_command("recount_news", "--check")
+        call_command("recount_news")
+        call_command("recount_news", "--check")
+        assert not ArticleCount.objects.filter(count__gt=0).exists()
+
+
+@pytest.mark.django_db
+def test_a_change_of_dates_by_expression_recounts_the_months_it_moves_to(tags):
+    from django.db.models import F
+
+    with time_machine.travel(NOW, tick=False):
+        articles = [ArticleFactory(published_at=at(2010, 1 + n, 5)) for n in range(6)]
+        Article.objects.filter(pk__in=[a.pk for a in articles]).update(
+            published_at=F("published_at") + datetime.timedelta(days=400)
+        )
+        assert_counts_right()
+        assert ArticleCount.objects.filter(span="Y", period__year=2011).exists()
 
 
 @pytest.mark.django_db

@@ -1,4 +1,4 @@
-"""The news list: filters alone and combined, counts, pagination and bad values (SPEC §5)."""
+"""The news list: filters alone and combined, counts, pagination and bad values."""
 
 import datetime
 import re
@@ -11,8 +11,12 @@ from django.http import QueryDict
 from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
-from news.filters import MAX_WORDS, NewsFilter, search_words
-from news.models import Article
+from crimes.models import CrimeArea
+from cyberwatch.languages import language_codes
+from cyberwatch.search import matching_q, word_texts
+from initiatives.models import Initiative
+from news.filters import MAX_WORDS, NewsFilterForm, search_words
+from news.models import SEARCHED_FIELDS, Article
 
 from .factories import ArticleFactory, CrimeAreaFactory, InitiativeFactory
 
@@ -196,7 +200,7 @@ def test_pagination_links_keep_the_filters(client):
 def test_bad_values_give_400_with_the_error_at_the_field(client, corpus, params, field):
     response = client.get("/fr/news/", params)
     assert response.status_code == 400
-    errors = response.context["filterset"].form.errors
+    errors = response.context["form"].errors
     assert list(errors) == [field]
     for message in errors[field]:
         assert message in response.text.replace("&#x27;", "'").replace("&quot;", '"')
@@ -240,7 +244,8 @@ def test_french_dates_are_localised(client, seeded):
     assert '<time datetime="2015-05-21T12:00:00+02:00">21 mai 2015</time>' in html
 
 
-# The filters on any article queryset (feeds and search reuse them), not only the list's.
+# The filters on any article queryset (feeds and search will reuse them), not only the list's:
+# the form's query object (NewsQuery) and the words' condition, as the list's queries use them.
 
 # (parameters, articles found among the published, among all: "d" is a draft)
 FILTER_CASES = [
@@ -273,13 +278,24 @@ FILTER_CASES = [
 ]
 
 
-def filtered(params, queryset, **kwargs):
+def filtered(params, queryset, language="en"):
     data = QueryDict(mutable=True)
     for key, value in params.items():
         data.setlist(key, value if isinstance(value, list) else [value])
-    filterset = NewsFilter(data, queryset=queryset, **kwargs)
-    assert filterset.is_valid(), filterset.errors
-    return list(filterset.qs)
+    form = NewsFilterForm(
+        data, crime_areas=list(CrimeArea.objects.all()), initiatives=list(Initiative.objects.all())
+    )
+    assert form.is_valid(), form.errors
+    found = form.query().articles(queryset)
+    words = form.words[0]
+    if words:
+        texts = word_texts(words, language_codes(), connection.vendor, SEARCHED_FIELDS)
+        found = found.filter(
+            matching_q(
+                texts, f"shown_language_{language}", connection.vendor, Article._meta.db_table
+            )
+        )
+    return list(found)
 
 
 @pytest.fixture
@@ -307,7 +323,7 @@ def test_words_are_looked_for_in_the_language_given(corpus):
         assert filtered({"q": "Singapour"}, Article.objects.all()) == []
         assert filtered({"q": "Singapour"}, Article.objects.all(), language="fr") == [corpus["c"]]
     with translation.override("fr"):
-        assert filtered({"q": "Singapour"}, Article.objects.published()) == [corpus["c"]]
+        assert filtered({"q": "Singapour"}, Article.objects.published(), "fr") == [corpus["c"]]
 
 
 # Words: at most MAX_WORDS distinct ones, whatever is typed.
@@ -340,8 +356,8 @@ def test_a_search_uses_at_most_eight_words_and_costs_no_more_than_eight(client):
     many, many_sql = sql_of(client, {"q": typed})
     assert many_sql <= eight_sql
     assert titles(many) == titles(eight) == [" ".join(first_eight)]
-    assert many.context["filterset"].ignored_words == words[MAX_WORDS:]
-    assert eight.context["filterset"].ignored_words == []
+    assert many.context["form"].ignored_words == words[MAX_WORDS:]
+    assert eight.context["form"].ignored_words == []
 
 
 @pytest.mark.django_db
@@ -357,7 +373,7 @@ def test_a_hundred_one_letter_words_cost_no_more_than_eight_words(client):
     assert sql <= max(eight_sql, no_words_sql)
     # One-character words are not searched for: they would match nearly everything.
     assert titles(response) == ["Sextortion ring dismantled"]
-    assert response.context["filterset"].ignored_words == letters
+    assert response.context["form"].ignored_words == letters
 
 
 @pytest.mark.django_db
@@ -366,7 +382,7 @@ def test_repeated_words_count_once_whatever_their_case(client, corpus):
     response = client.get("/en/news/", {"q": typed})
     assert response.status_code == 200
     assert titles(response) == ["Sextortion ring dismantled"]
-    assert response.context["filterset"].ignored_words == []
+    assert response.context["form"].ignored_words == []
 
 
 def test_search_words_keeps_the_first_eight_distinct_words_in_order():
@@ -488,35 +504,16 @@ def test_the_years_of_a_search_are_local_years_at_their_edges(client):
 
 
 @pytest.mark.django_db
-def test_the_form_class_is_made_once_without_fields_left_on_the_class_filters():
-    """django-filter deep-copies the class's filters for every filter set (one a request): the
-    form class's fields come from copies, so those filters carry no field to copy (issue 12)."""
-    first = NewsFilter(QueryDict("year=2015"), crime_areas=[], initiatives=[])
-    second = NewsFilter(QueryDict("year=2016"), crime_areas=[], initiatives=[])
-    assert type(first.form) is type(second.form)
-    assert first.form.is_valid() and second.form.is_valid()
-    assert second.form.cleaned_data["year"] == 2016
-    assert not any(hasattr(filter_, "_field") for filter_ in NewsFilter.base_filters.values())
-
-
-@pytest.mark.django_db
-def test_the_filters_are_copied_only_when_used_and_each_form_knows_its_own_items(corpus):
-    """The news list validates the form only: the class's filters are copied when a filter set
-    first filters (`qs`), not when it is made; the crime area and initiative fields share
-    their queryset between forms (issue 12), but each form looks slugs up in its own items."""
-    fraud = corpus["fraud"]
-    first = NewsFilter(QueryDict(f"category={fraud.slug}"), crime_areas=[fraud], initiatives=[])
-    second = NewsFilter(QueryDict(f"category={fraud.slug}"), crime_areas=[], initiatives=[])
-    assert "filters" not in first.__dict__
-    assert first.is_valid() and "filters" not in first.__dict__
-    assert first.form.cleaned_data["category"] == [fraud]
-    assert not second.is_valid()  # its own (empty) list of crime areas: an unknown slug
-    field = first.form.fields["category"]
-    assert field.known == [fraud] and second.form.fields["category"].known == []
-    shared = type(first.form).base_fields["category"].queryset
-    assert field.queryset is shared and second.form.fields["category"].queryset is shared
-    assert field.widget.choices.field is field  # the copy's own choices, as Django makes them
-    assert fraud.slug in [value for value, _label in field.widget.choices]
-    tagged = set(NewsFilter(QueryDict(f"category={fraud.slug}")).qs)
-    assert tagged and set(first.qs) == tagged
-    assert first.filters["category"].parent is first
+def test_the_form_looks_the_chosen_slugs_up_in_the_items_the_page_read(corpus):
+    """The list reads every crime area and initiative anyway: the form finds the chosen slugs
+    among them, without a query of its own; a slug none of them has is an error."""
+    fraud, igci = corpus["fraud"], corpus["igci"]
+    data = QueryDict(f"category={fraud.slug}&initiative={igci.slug}")
+    with CaptureQueriesContext(connection) as queries:
+        form = NewsFilterForm(data, crime_areas=[fraud], initiatives=[igci])
+        assert form.is_valid(), form.errors
+    assert len(queries) == 0
+    query = form.query()
+    assert (query.crime_areas, query.initiative) == ((fraud.pk,), igci.pk)
+    unknown = NewsFilterForm(data, crime_areas=[], initiatives=[igci])
+    assert not unknown.is_valid() and "category" in unknown.errors

@@ -6,7 +6,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from news import counts as counting
+from news.counts import paging as counting
 from news.models import Article
 
 PAGES = [
@@ -55,7 +55,7 @@ def test_query_counts_do_not_depend_on_the_archive_size(client, seeded, monkeypa
     assert at_seed_size == PINNED
 
 
-# What each page costs now (issue 12): a query more is a regression to explain.
+# What each page costs now: a query more is a regression to explain.
 PINNED = {
     "/en/": 6,  # overview, crime areas, their examples, advice, initiatives, latest cards
     "/en/news/": 5,  # crime areas, stored counts, this month's articles, cards, initiatives

@@ -51,7 +51,7 @@ def drop_search_indexes(apps, schema_editor):
 
 
 def count_existing_articles(apps, schema_editor):
-    from news.counts import rebuild
+    from news.migrations._counts import rebuild
 
     rebuild(apps.get_model("news", "Article"), apps.get_model("news", "ArticleCount"))
 

@@ -5,12 +5,9 @@ from django.db import migrations, models
 
 def fill(apps, schema_editor):
     """The roll-up of the counts already stored."""
-    from news.counts import roll_up
+    from news.migrations._counts import roll_up
 
-    roll_up(
-        apps.get_model("news", "ArticleCount"),
-        rollup_model=apps.get_model("news", "ArticleCountRollup"),
-    )
+    roll_up(apps.get_model("news", "ArticleCount"), apps.get_model("news", "ArticleCountRollup"))
 
 
 class Migration(migrations.Migration):

@@ -1,0 +1,44 @@
+"""The news list's two ways of finding its articles, next to the counts:
+
+- without words, the stored counts (news/counts/) give the total, the facets and the seek to a
+  deep page, and the cards are read a page at a time;
+- with words, the database counts the matches in one aggregate (news/facets.py) and the cards
+  are read a page at a time.
+
+Either way: (the counts, the articles as Django's Paginator reads them)."""
+
+from django.db import connection
+
+from crimes import public as crime_area_public
+from cyberwatch.languages import language_codes
+from cyberwatch.search import word_texts
+
+from . import public
+from .counts import CountedArticles, SeekableArticles, archive_counts
+from .facets import fold_counted
+from .models import SEARCHED_FIELDS
+
+
+def stored(query, now, crime_areas):
+    """The articles matching `query` (a NewsQuery) at `now`, counted from the stored rows."""
+    counts = archive_counts(query, now)
+
+    def cards(start, stop, before):
+        found = public.list_cards(now, query, before, offset=start, stop=stop)
+        return crime_area_public.with_crime_areas(found, crime_areas)
+
+    return counts, SeekableArticles(counts, query, cards)
+
+
+def searched(words, query, now, page_language, crime_areas):
+    """The articles matching `words` (as a page in `page_language` shows them) and `query`."""
+    texts = tuple(word_texts(words, language_codes(), connection.vendor, SEARCHED_FIELDS).values())
+    counts = fold_counted(public.word_counts(now, texts, query, page_language=page_language))
+
+    def cards(start, stop):
+        found = public.word_cards(
+            now, texts, query, page_language=page_language, offset=start, stop=stop
+        )
+        return crime_area_public.with_crime_areas(found, crime_areas)
+
+    return counts, CountedArticles(counts.total, cards)
