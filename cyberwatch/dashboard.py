@@ -1,4 +1,4 @@
-"""The admin index as a newsroom dashboard (issue 13): for the person signed in, their drafts,
+"""The admin index as a newsroom dashboard: for the person signed in, their drafts,
 what is scheduled next, what was published last, and the items missing a translation in their
 languages, each linking to the admin's list or change page. A handful of small queries."""
 

@@ -39,18 +39,6 @@ from .links import slug_urls
 from .sanitising import clean_html
 
 
-def date(moment, format_name="DATE_FORMAT"):
-    """A date in the active language's format (`|date:"DATE_FORMAT"` in Django templates);
-    a datetime in the site's time zone."""
-    if not moment:
-        return ""
-    moment = localtime(moment)
-    if format_name == "DATE_FORMAT":  # the day alone: the same text for every moment of it
-        day = moment.date() if isinstance(moment, datetime.datetime) else moment
-        return _day(day, get_language())
-    return formats.date_format(moment, format_name, use_l10n=True)
-
-
 @functools.lru_cache(maxsize=4096)
 def _day(day, language):
     return formats.date_format(day, "DATE_FORMAT", use_l10n=True)
@@ -159,11 +147,6 @@ def news_cards(articles):
             )
         )
     return cards
-
-
-def iso(moment):
-    """`|date:"c"`: ISO 8601, a datetime in the site's time zone."""
-    return localtime(moment).isoformat() if moment else ""
 
 
 def localtime(moment, zone=None):
@@ -353,17 +336,15 @@ def environment(**options):
     options.pop("autoescape", None)
     env = Environment(extensions=["jinja2.ext.i18n"], autoescape=True, **options)
     env.install_gettext_callables(gettext, ngettext, newstyle=True)
-    env.filters.update(date=date, iso=iso, rich_text=rich_text, lang_attributes=lang_attributes)
+    env.filters.update(rich_text=rich_text, lang_attributes=lang_attributes)
     env.globals.update(
         url=url,
         static=static_url,
-        time_tag=time_tag,
         date=time_tag,
         language_badge=language_badge,
         item_link=item_link,
         news_cards=news_cards,
         shown_in=shown_in,
-        text_direction=text_direction,
         language_links=language_links,
         other_language_links=other_language_links,
         alternate_links=alternate_links,

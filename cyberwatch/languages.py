@@ -1,4 +1,4 @@
-"""Which language an item is shown in: the one fallback rule of SPEC §3.
+"""Which language an item is shown in: the site's one fallback rule.
 
 An item is *available in* a language when its title and at least one of its text fields
 (summary or body) are filled in that language. When it is not available in the page's language,
@@ -19,12 +19,16 @@ from django.utils.translation import get_language, get_language_info, gettext
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.utils import build_localized_fieldname
 
-FALLBACK_ORDER = ("en", "fr", "es", "ar")
+# The order in which an item missing in a page's language (and in its original one) is shown:
+# the site's languages, in their order.
+FALLBACK_ORDER = tuple(code for code, _name in settings.LANGUAGES)
 # A field made only of these is empty. ASCII whitespace only, so that Python and SQL (SQLite and
 # PostgreSQL alike) agree: str.strip() would also strip U+00A0 and other Unicode spaces, which
 # SQL TRIM does not, so a non-breaking space counts as text on both sides.
 BLANK = " \t\n\r\f\v"
-RIGHT_TO_LEFT = frozenset({"ar"})
+RIGHT_TO_LEFT = frozenset(
+    code for code, _name in settings.LANGUAGES if get_language_info(code)["bidi"]
+)
 
 
 def language_codes():
@@ -47,15 +51,10 @@ def text_direction(language):
     return "rtl" if language in RIGHT_TO_LEFT else "ltr"
 
 
-def fallback_order(requested, original):
-    """The languages to try, in order, for a page in `requested` and an item first written in
-    `original`."""
-    return list(_fallback_order(requested, original))
-
-
 @functools.lru_cache(maxsize=256)
 def _fallback_order(requested, original):
-    # Worked out once per pair: every card and tag of a page asks.
+    """The languages to try, in order, for a page in `requested` and an item first written in
+    `original`: worked out once per pair (every card and tag of a page asks)."""
     order = [requested, original, *FALLBACK_ORDER]
     return tuple(dict.fromkeys(code for code in order if code))
 
@@ -260,9 +259,6 @@ def display_language_field(title_field, text_fields, requested):
 
 
 class TranslatedQuerySet(models.QuerySet):
-    def available_in(self, language):
-        return self.filter(available_in_q(self.model, language))
-
     def with_display_language(self, requested):
         """Annotate `shown_language`, as `TranslatedContent.display_language` decides it, and
         `shown_<field>` for the title and text fields, so that filtering and ordering work on

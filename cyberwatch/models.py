@@ -59,7 +59,7 @@ class Profile(models.Model):
 
 class AuditEntry(models.Model):
     """Who published, scheduled, unpublished, rolled back, recovered or deleted which item, and
-    when (SPEC §6), in the same transaction as the change. What it records is data (`data`:
+    when, in the same transaction as the change. What it records is data (`data`:
     the version, the publication state before and after, the people, a comment), rendered in
     the reader's language by `describe()`; entries from before it was data keep their text in
     `detail`."""
@@ -119,7 +119,7 @@ class AuditEntry(models.Model):
 
 
 class Review(models.Model):
-    """A publisher's review of an item (SPEC §6), in one of two kinds:
+    """A publisher's review of an item, in one of two kinds:
 
     - *change*: what non-publishers saved to a published item, kept here (`data`) instead of
       on the item, so that the public page stays as it is until a publisher publishes it;

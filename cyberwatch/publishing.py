@@ -44,9 +44,6 @@ class PublishedQuerySetMixin:
             published_at__lte=now,
         )
 
-    def drafts(self):
-        return self.filter(status=Publishable.Status.DRAFT)
-
 
 class AlwaysPublishedQuerySetMixin:
     """For content without publication fields (crime areas, initiatives, the overview): every

@@ -1,4 +1,4 @@
-"""Review before publishing (SPEC §6): what a save from the admin does, and the reviews it makes.
+"""Review before publishing: what a save from the admin does, and the reviews it makes.
 
 `decide()` is the one place that says what a save from the admin does, as an `Outcome`:
 

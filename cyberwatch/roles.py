@@ -1,4 +1,4 @@
-"""The newsroom's roles (SPEC §6): groups Editor, Translator and Publisher, kept by
+"""The newsroom's roles: groups Editor, Translator and Publisher, kept by
 `ensure_roles()` after every migrate and by `manage.py roles` (both idempotent).
 
 - Editor: adds and changes content, drafts; cannot publish, schedule, unpublish or delete.

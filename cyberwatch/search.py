@@ -104,18 +104,12 @@ def word_texts(words, languages, vendor, fields=()):
     }
 
 
-def words_q(words, shown_language_column, languages, vendor, table=None, fields=()):
-    """Items whose shown text (the language in `shown_language_column`) contains every word:
-    for each language, the item is shown in it and its document in it matches. On SQLite,
-    `<table>_search` is an FTS5 index of `fields` in every language (news migration 0005)."""
-    return matching_q(
-        word_texts(words, languages, vendor, fields), shown_language_column, vendor, table
-    )
-
-
 def matching_q(texts, shown_language_column, vendor, table=None):
-    """`words_q()` from `word_texts()` (`texts`: {language: text}), which a query compiled
-    once (cyberwatch/prepared.py) takes as values."""
+    """Items whose shown text (the language in `shown_language_column`) contains every word of
+    `texts` ({language: text}, from `word_texts()`, which a query compiled once takes as
+    values): for each language, the item is shown in it and its document in it matches. On
+    SQLite, `<table>_search` is an FTS5 index of the searched fields in every language (news
+    migration 0005)."""
     matches = Q()
     for code, text in texts.items():
         if vendor == "postgresql":

@@ -196,7 +196,7 @@ TIME_ZONE = env.str("TIME_ZONE", default="Europe/Paris")
 USE_TZ = True
 
 MODELTRANSLATION_DEFAULT_LANGUAGE = "en"
-MODELTRANSLATION_LANGUAGES = ("en", "fr", "es", "ar")
+MODELTRANSLATION_LANGUAGES = tuple(code for code, _name in LANGUAGES)
 # The tabbed admin needs jQuery UI; it is served from our static files, never from a CDN.
 JQUERY_UI_URL = "vendor/jquery-ui/jquery-ui.min.js"
 

@@ -1,4 +1,4 @@
-"""Outdated translations (SPEC §6, issue 13). When an item's text in its original language
+"""Outdated translations. When an item's text in its original language
 (title, summary or body…) changes, every other language it is available in is marked
 *outdated*; a language is up to date again when its own text is saved changed, or when a
 translator of that language saves the item. Kept on the item (`outdated_languages`, `,fr,ar,`),

@@ -12,8 +12,7 @@ from cyberwatch.translations import TracksTranslations
 
 
 class InitiativeQuerySet(VersionedQuerySetMixin, AlwaysPublishedQuerySetMixin, TranslatedQuerySet):
-    def roots(self):
-        return self.filter(parent__isnull=True)
+    pass
 
 
 class Initiative(

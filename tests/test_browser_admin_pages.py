@@ -1,4 +1,4 @@
-"""axe-core finds no violation on the admin pages of our own (issue 13): the dashboard, the
+"""axe-core finds no violation on the admin pages of our own: the dashboard, the
 translation status page, the compare view of two versions, and the review of a pending change
 with its preview; and on the pages the newsroom works in: the article list, the change form in
 English and in Arabic (right to left), a review sent back with its comment, and the audit log

@@ -1,6 +1,6 @@
 """Two editors in two browsers (Debian's Chromium driven by Playwright) open the same article:
 the second save is refused with a message naming the first editor, and what the second one typed
-is still in the form (issue 13)."""
+is still in the form."""
 
 import os
 

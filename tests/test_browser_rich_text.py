@@ -1,6 +1,6 @@
 """An editor writes a French draft in the rich-text editor (Debian's Chromium through
 Playwright) and submits it for review; a publisher finds it on the dashboard, compares it and
-publishes it, and it appears on /fr/news/ with its formatting (issue 13, the first browser
+publishes it, and it appears on /fr/news/ with its formatting (the first browser
 flow)."""
 
 import os

@@ -1,7 +1,7 @@
 """A translator adds the Arabic version of a published article in the admin (Debian's Chromium
 through Playwright). The article is published, so the translation awaits review; once a
 publisher publishes it, it appears on /ar/news/, and the article is no longer "missing in
-Arabic" (issue 13, the second browser flow)."""
+Arabic"."""
 
 import os
 

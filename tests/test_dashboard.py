@@ -1,4 +1,4 @@
-"""The admin index as a dashboard (issue 13): each person's own drafts, what is scheduled next,
+"""The admin index as a dashboard: each person's own drafts, what is scheduled next,
 the latest published, and the missing translations in their languages, linked to the lists."""
 
 import datetime

@@ -116,6 +116,7 @@ def assert_unavailable_pages(results, slowest):
         assert result["seconds"] < slowest, result
 
 
+@pytest.mark.slow
 def test_a_database_that_refuses_connections_gives_a_503_page():
     results = run_site(f"postgresql://postgres@127.0.0.1:{closed_port()}/cyberwatch")
     assert_unavailable_pages(results, slowest=2)
@@ -126,6 +127,7 @@ def test_a_database_that_refuses_connections_gives_a_503_page():
     assert 'dir="rtl"' in arabic["body"]
 
 
+@pytest.mark.slow
 def test_a_hung_database_gives_a_503_page_within_the_connect_timeout(hung_database):
     started = time.monotonic()
     results = run_site(f"postgresql://postgres@127.0.0.1:{hung_database}/cyberwatch")
@@ -161,7 +163,7 @@ def test_postgresql_connections_carry_the_timeouts_from_the_environment():
 
 def test_postgresql_queries_are_prepared_unless_turned_off():
     """Server-side binding: a query run again with other values is not parsed again, and
-    planned once where a plan for any values is as good (issue 12; the words filter's
+    planned once where a plan for any values is as good (the words filter's
     queries are never prepared: tests/test_prepared.py); DATABASE_PREPARED=0 for a
     transaction-mode pooler."""
     assert postgresql_options() == {
@@ -229,3 +231,36 @@ def test_a_kept_connection_is_checked_without_a_round_trip_and_replaced_when_end
     connection.health_check_done = False  # as at the start of a request
     assert Article.objects.count() == 0
     assert connection.connection.info.backend_pid != old_pid
+
+
+class FailsBeforeTheViews:
+    """A middleware (ahead of DatabaseUnavailableMiddleware, whose process_exception only sees
+    the views' errors) that loses the database: its error reaches `handler500`."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from django.db import OperationalError
+
+        if "HTTP_X_LOSE_THE_DATABASE" in request.META:
+            raise OperationalError("the server closed the connection unexpectedly")
+        if "HTTP_X_FAIL_OTHERWISE" in request.META:
+            raise ValueError("a bug")
+        return self.get_response(request)
+
+
+@pytest.mark.django_db
+def test_a_database_error_outside_the_views_gives_the_503_page_through_handler500(settings):
+    from django.test import Client
+
+    settings.MIDDLEWARE = [f"{__name__}.FailsBeforeTheViews", *settings.MIDDLEWARE]
+    settings.DEBUG = False
+    client = Client(raise_request_exception=False)
+    response = client.get("/en/", HTTP_X_LOSE_THE_DATABASE="1")
+    assert response.status_code == 503
+    assert response["Retry-After"] == str(settings.DATABASE_RETRY_AFTER)
+    assert "Temporarily unavailable" in response.text
+    response = client.get("/en/", HTTP_X_FAIL_OTHERWISE="1")
+    assert response.status_code == 500  # any other error: Django's 500 page
+    assert "Temporarily unavailable" not in response.text

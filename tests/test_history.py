@@ -1,4 +1,4 @@
-"""History (issue 13): publishers compare two versions field by field in every language, roll
+"""History: publishers compare two versions field by field in every language, roll
 back (translated fields and relations restored), and the audit log records who published,
 scheduled, unpublished or rolled back which item, and when."""
 

@@ -56,7 +56,7 @@ def add_url():
 
 
 def edit_form(client, article, **overrides):
-    """The change form's data, with the version the form was opened with (issue 13)."""
+    """The change form's data, with the version the form was opened with."""
     version = opened_version(client, article)
     return article_form(version=version, **overrides)
 

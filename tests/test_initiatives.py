@@ -1,4 +1,4 @@
-"""An initiative's parent (SPEC §4): the initiatives form a tree, never a loop."""
+"""An initiative's parent: the initiatives form a tree, never a loop."""
 
 from contextlib import contextmanager
 

@@ -1,4 +1,5 @@
-"""The fallback rule of SPEC §3, in Python and in SQL."""
+"""The fallback rule (an item shown in its original language, then en, fr, es, ar, where it is
+not available in the page's), in Python and in SQL."""
 
 import itertools
 
@@ -96,7 +97,10 @@ BLANK_FILLINGS = {None, "", " ", "\n\t", " \r\n\f\v "}
 def assert_sql_matches_python(articles):
     for code in LANGUAGES:
         in_python = {a.pk for a in articles if a.is_available_in(code)}
-        assert set(Article.objects.available_in(code).values_list("pk", flat=True)) == in_python
+        found = Article.objects.filter(available_in_q(Article, code))
+        assert set(found.values_list("pk", flat=True)) == in_python
+        stored = Article.objects.filter(**{f"available_{code}": True})  # the generated column
+        assert set(stored.values_list("pk", flat=True)) == in_python
         missing = set(Article.objects.exclude(available_in_q(Article, code)).values_list("pk"))
         assert {pk for (pk,) in missing} == {a.pk for a in articles} - in_python
         counted = Article.objects.aggregate(n=Count("pk", filter=available_in_q(Article, code)))
@@ -164,3 +168,36 @@ def test_sql_display_language_matches_the_python_rule():
         for pk, language, title in rows:
             shown = articles[pk].shown_in(requested)
             assert (language, title) == (shown.language, shown.title), (pk, requested)
+
+
+def test_every_per_language_list_follows_the_sites_languages():
+    """What a language needs beyond settings.LANGUAGES (README, "Adding a language"): each list
+    is derived from it, or checked against it here."""
+    from pathlib import Path
+
+    from django.conf import settings
+
+    from cyberwatch.languages import FALLBACK_ORDER, RIGHT_TO_LEFT
+    from cyberwatch.search import CONFIGURATIONS
+    from news.counts.expressions import LANGUAGE_COLUMNS, LANGUAGE_PAIRS
+    from news.models import ArticleCount, ArticleCountRollup
+
+    codes = [code for code, _name in settings.LANGUAGES]
+    assert list(FALLBACK_ORDER) == list(LANGUAGE_COLUMNS) == codes
+    assert list(settings.MODELTRANSLATION_LANGUAGES) == codes
+    assert {"ar"} == RIGHT_TO_LEFT
+    assert set(CONFIGURATIONS) == set(codes)  # a full-text configuration each (PostgreSQL)
+    fields = {field.name for field in Article._meta.get_fields()}
+    for prefix in ("available_", "shown_language_", "search_", "title_", "summary_", "body_"):
+        assert {name for name in fields if name.startswith(prefix)} >= {
+            prefix + code for code in codes
+        }, prefix
+        assert len([name for name in fields if name.startswith(prefix)]) == len(codes), prefix
+    count_fields = {field.name for field in ArticleCount._meta.fields}
+    assert {name for name in count_fields if name.startswith("in_")} == {f"in_{c}" for c in codes}
+    rollup = {field.name for field in ArticleCountRollup._meta.fields if field.name != "count"}
+    expected = {f"count_{code}" for code in codes} | set(LANGUAGE_PAIRS)
+    assert {name for name in rollup if name.startswith("count_")} == expected
+    locale = Path(settings.BASE_DIR) / "locale"
+    for code in codes[1:]:
+        assert (locale / code / "LC_MESSAGES" / "django.po").exists(), code

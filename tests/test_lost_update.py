@@ -1,4 +1,4 @@
-"""No lost update (issue 13): when two people edit the same item, the later save is refused,
+"""No lost update: when two people edit the same item, the later save is refused,
 names who saved in between and when, keeps what the second person typed, and leaves the first
 save as it was. It holds in the form, in the UPDATE itself and after bulk changes."""
 

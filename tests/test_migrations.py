@@ -1,4 +1,4 @@
-"""The committed migrations describe the models as they are."""
+"""The migrations freeze what they need (`makemigrations --check` runs in `make lint`)."""
 
 import pytest
 from django.apps import apps
@@ -7,12 +7,6 @@ from django.db import connection, models
 from django.db.migrations.loader import MigrationLoader
 
 OUR_APPS = ("cyberwatch", "crimes", "initiatives", "news")
-
-
-@pytest.mark.django_db
-def test_no_model_change_is_missing_a_migration():
-    # Raises SystemExit(1) when a model differs from what its migrations build.
-    call_command("makemigrations", "--check", "--dry-run", verbosity=0)
 
 
 @pytest.mark.django_db

@@ -1,7 +1,7 @@
 """The news list as rendered agrees with a brute-force reading of every article in Python: the
 result count, the cards of a page in order, and the facet counts (per year, per language, per
 crime area), for random archives and random filters, and still after scheduled articles fall due
-without any save. The guard for any faster way of counting (SPEC §5)."""
+without any save. The guard for any faster way of counting."""
 
 import datetime
 import random
@@ -19,6 +19,8 @@ from crimes.models import CrimeArea
 from news.models import Article
 
 from .factories import CrimeAreaFactory, InitiativeFactory
+
+pytestmark = pytest.mark.slow  # an oracle over many cases
 
 PARIS = ZoneInfo("Europe/Paris")
 NOW = datetime.datetime(2026, 11, 15, 10, 0, tzinfo=PARIS)

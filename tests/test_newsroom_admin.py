@@ -1,4 +1,4 @@
-"""The admin as a newsroom sees it (issue 13): scheduled items are named "Scheduled" in the
+"""The admin as a newsroom sees it: scheduled items are named "Scheduled" in the
 lists and the filters, and an image is described in every language its item is available in."""
 
 import datetime

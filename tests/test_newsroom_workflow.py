@@ -1,8 +1,8 @@
-"""The newsroom's sequences that lost work (the newsroom issue, failures 3–5 and what "Misleads"
-and "Slows down" list): a refused stale save merged and saved from the form; two contributors
-to one review, a rejection that keeps the proposal, a resubmission, everyone told; the empty
-confirmation; the publication date of a draft; deleting an item with a pending change; the
-rich-text review; bulk publishing; the dashboard's counts; the admin language; folded search."""
+"""The newsroom's sequences that lost work or misled before: a refused stale save merged and
+saved from the form; two contributors to one review, a rejection that keeps the proposal, a
+resubmission, everyone told; the empty confirmation; the publication date of a draft;
+deleting an item with a pending change; the rich-text review; bulk publishing; the
+dashboard's counts; the admin language; folded search."""
 
 import datetime
 

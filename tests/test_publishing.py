@@ -14,21 +14,30 @@ NOW = datetime.datetime(2026, 6, 1, 12, 0, tzinfo=datetime.UTC)
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(
-    ("status", "offset", "public"),
+    ("status", "offset", "end", "public"),
     [
-        ("published", -datetime.timedelta(minutes=1), True),
-        ("published", datetime.timedelta(0), True),
-        ("published", datetime.timedelta(minutes=1), False),
-        ("draft", -datetime.timedelta(minutes=1), False),
-        ("draft", datetime.timedelta(minutes=1), False),
+        ("published", -datetime.timedelta(minutes=1), None, True),
+        ("published", datetime.timedelta(0), None, True),
+        ("published", datetime.timedelta(minutes=1), None, False),
+        ("draft", -datetime.timedelta(minutes=1), None, False),
+        ("draft", datetime.timedelta(minutes=1), None, False),
+        # An end (`unpublish_at`): public until it comes, the moment itself excluded.
+        ("published", -datetime.timedelta(days=1), datetime.timedelta(minutes=1), True),
+        ("published", -datetime.timedelta(days=1), datetime.timedelta(0), False),
+        ("published", -datetime.timedelta(days=1), -datetime.timedelta(minutes=1), False),
+        ("draft", -datetime.timedelta(days=1), datetime.timedelta(minutes=1), False),
     ],
 )
 @pytest.mark.parametrize(("factory", "model"), [(ArticleFactory, Article), (AdviceFactory, Advice)])
-def test_published_is_status_published_and_date_not_in_future(
-    factory, model, status, offset, public
+def test_published_is_status_published_date_not_in_future_and_end_not_come(
+    factory, model, status, offset, end, public
 ):
     with time_machine.travel(NOW, tick=False):
-        item = factory(status=status, published_at=NOW + offset)
+        item = factory(
+            status=status,
+            published_at=NOW + offset,
+            unpublish_at=NOW + end if end is not None else None,
+        )
         assert (item in model.objects.published()) is public
         assert item.is_published is public
 

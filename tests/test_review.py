@@ -1,4 +1,4 @@
-"""Review before publishing (issue 13, SPEC §6): a non-publisher's save of a published item is a
+"""Review before publishing: a non-publisher's save of a published item is a
 pending change that leaves the public page as it is until a publisher compares it with the live
 version and publishes it, or requests changes with a comment; drafts are submitted for review;
 the author sees the outcome; the pending version can be previewed, marked and not indexed."""
@@ -176,8 +176,8 @@ def test_a_rejected_change_needs_a_comment_leaves_the_item_and_keeps_the_proposa
     assert Article.objects.get(pk=live.pk).summary_en == "What happened."
     assert AuditEntry.objects.filter(object_id=live.pk, action=AuditEntry.Action.REJECT).exists()
     # The author reads the comment on the dashboard and on the item's change form, which shows
-    # the proposal again, to rework (failure 5 of the newsroom issue: it showed the live version,
-    # and the change had to be typed anew).
+    # the proposal again, to rework (it used to show the live version, and the change had to
+    # be typed anew).
     assert "The summary is wrong." in editor.get(reverse("admin:index")).text
     page = editor.get(change_url(live))
     assert "The summary is wrong." in page.text

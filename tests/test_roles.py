@@ -1,4 +1,4 @@
-"""Roles (issue 13, SPEC §6): Editor, Translator and Publisher against create, change, change
+"""Roles: Editor, Translator and Publisher against create, change, change
 another language's field, publish, unpublish and delete, each allowed or refused, through the
 admin's forms with forged POSTs: a refusal is a 403 or a form error, and changes nothing."""
 

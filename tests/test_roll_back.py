@@ -1,4 +1,4 @@
-"""Roll-back and recovery (the newsroom issue, failures 1, 2 and 6–10): a roll-back restores only
+"""Roll-back and recovery: a roll-back restores only
 the item it names, on the seed content and on a database whose seed revision held every item;
 it goes through the same rules as a save from the change form, for each role and each
 publication state (a non-publisher never publishes or unpublishes by it, a translator touches

@@ -1,4 +1,4 @@
-"""The translation workspace (issue 13): a change to the original language's text marks the
+"""The translation workspace: a change to the original language's text marks the
 translations outdated until they are saved again; lists filter on missing and outdated
 translations; the status page counts both per language and kind, linked to the lists."""
 
@@ -84,9 +84,9 @@ def test_a_translator_saving_the_item_brings_their_language_up_to_date(translate
     response = client.post(url, data, follow=True)
     assert response.status_code == 200
     assert "is confirmed as up to date" in response.text
-    # Nothing changed: no review for a publisher to publish (the newsroom issue's "empty
-    # review"); the confirmation clears the Arabic flag directly, within the translator's
-    # rights, and moves nobody's form out of date.
+    # Nothing changed: no review for a publisher to publish (an "empty review" that a
+    # publisher had to publish before); the confirmation clears the Arabic flag directly,
+    # within the translator's rights, and moves nobody's form out of date.
     translated.refresh_from_db()
     assert translated.outdated == ["fr"]
     assert translated.version == version

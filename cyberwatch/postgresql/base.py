@@ -2,7 +2,7 @@
 
 With persistent connections (CONN_MAX_AGE) and CONN_HEALTH_CHECKS, Django checks a kept
 connection before each request's first query by sending `SELECT 1`: a round trip to the server
-on every request, about a tenth of an article page's time under load (issue 12). A connection
+on every request, about a tenth of an article page's time under load. A connection
 that is idle, as a kept one is between requests, receives nothing unless the server has left:
 a restart, a failover or `pg_terminate_backend()` send a farewell and close the socket, and
 both make it readable. So the check looks at the socket first, without waiting, and only asks
