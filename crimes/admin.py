@@ -1,7 +1,7 @@
 from django.contrib import admin
 from modeltranslation.admin import TranslationTabularInline
 
-from cyberwatch.admin import (
+from core.admin import (
     ContentAdmin,
     MissingTranslationFilter,
     OutdatedTranslationFilter,

@@ -1,11 +1,11 @@
-"""The queries of the public crime-area pages, compiled once (cyberwatch/prepared.py).
+"""The queries of the public crime-area pages, compiled once (core/prepared.py).
 
 Crime areas, their examples and the advice are a handful of rows each: a page reads them
 whole, once, and picks what it shows from them."""
 
 from collections import defaultdict
 
-from cyberwatch.prepared import Prepared, together
+from core.prepared import Prepared, together
 
 from .models import Advice, CrimeArea, CrimeExample, OverviewSection, with_crime_areas
 
@@ -48,14 +48,6 @@ def advice(now):
 @Prepared
 def advice_of(now, crime_area_pk):
     return Advice.objects.published(now).filter(crime_areas=crime_area_pk)
-
-
-@Prepared
-def news_cards(now, crime_area_pk, *, number):
-    """Cards of the newest public articles of a crime area."""
-    # Through the reverse relation: this app never imports `news`.
-    articles = CrimeArea.articles.rel.related_model.objects
-    return articles.published(now).filter(crime_areas=crime_area_pk).cards()[:number]
 
 
 @Prepared

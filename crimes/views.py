@@ -1,9 +1,10 @@
 from django.utils import timezone
 from django.views.generic import DetailView, TemplateView
 
-from cyberwatch.pages import TranslatedDetailMixin
-from cyberwatch.prepared import together
-from cyberwatch.slugs import PreviousSlugRedirectMixin
+from core import seams
+from core.pages import TranslatedDetailMixin
+from core.prepared import together
+from core.slugs import PreviousSlugRedirectMixin
 
 from . import public
 from .models import Advice, CrimeArea
@@ -34,7 +35,7 @@ class CrimeAreaDetailView(TranslatedDetailMixin, PreviousSlugRedirectMixin, Deta
         crime_areas = self.crime_areas  # a crime area is public whole: always read by slug here
         # Related news comes through the reverse relation: this app never imports `news`.
         news, advice = together(
-            public.news_cards.later(now, area.pk, number=RELATED_NEWS),
+            seams.related_news.get().later(now, area.pk, tag="crime_areas", number=RELATED_NEWS),
             public.advice_of.later(now, area.pk),
         )
         return super().get_context_data(

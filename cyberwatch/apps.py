@@ -2,15 +2,10 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 
-class CyberWatchConfig(AppConfig):
+class SiteConfig(AppConfig):
+    """The project: settings, URLs, the home page, the admin's dashboard and the seed content.
+    It composes the kernel (core/) and the apps, and has no models."""
+
     name = "cyberwatch"
-    verbose_name = _("CyberWatch")
-
-    def ready(self):
-        from django.db.models.signals import post_migrate
-
-        from . import admin_language, folding  # noqa: F401 — a signal receiver; a lookup
-        from .roles import after_migrate
-
-        # After every app's migrate: the permissions of the apps migrated last exist by then.
-        post_migrate.connect(after_migrate, dispatch_uid="cyberwatch_roles")
+    label = "site"
+    verbose_name = _("Site")

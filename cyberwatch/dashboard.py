@@ -9,12 +9,12 @@ from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 
-from .languages import available_in_q
-from .models import Contribution, Review
-from .publishing import Publishable
-from .review import review_url
-from .roles import CONTENT, PUBLISHABLE, may, translated_languages
-from .translations import contains
+from core.languages import available_in_q
+from core.models import Contribution, Review
+from core.publishing import Publishable
+from core.review import review_url
+from core.roles import CONTENT, PUBLISHABLE, may, translated_languages
+from core.translations import contains
 
 LISTED = 8
 

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "reversion_compare",
     "django_prose_editor",
     "concurrency",
+    "core",
     "cyberwatch",
     "crimes",
     "initiatives",
@@ -53,13 +54,13 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Before the session and auth middleware, whose database errors it answers with a 503.
-    "cyberwatch.outage.DatabaseUnavailableMiddleware",
+    "core.outage.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "cyberwatch.admin_language.AdminLanguageMiddleware",
+    "core.admin_language.AdminLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -82,18 +83,18 @@ TEMPLATES = [
     },
 ]
 
-# The public site renders with Jinja2, through Django's own backend (cyberwatch/jinja2.py): its
+# The public site renders with Jinja2, through Django's own backend (core/jinja2.py): its
 # templates live in templates/jinja2/ and end in .jinja. The admin and the bare error pages
 # (500, 503) keep Django's template language.
 TEMPLATES.insert(
     0,
     {
-        "BACKEND": "cyberwatch.jinja2.Jinja2",
+        "BACKEND": "core.jinja2.Jinja2",
         "DIRS": [BASE_DIR / "templates" / "jinja2"],
         "APP_DIRS": False,
         "OPTIONS": {
-            "environment": "cyberwatch.jinja2.environment",
-            "context_processors": ["cyberwatch.jinja2.page"],
+            "environment": "core.jinja2.environment",
+            "context_processors": ["core.jinja2.page"],
         },
     },
 )
@@ -106,13 +107,13 @@ DATABASES = {
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 # A database that refuses, hangs or runs away answers within seconds: visitors then get the
-# 503 page (cyberwatch/outage.py) instead of a worker blocked until gunicorn kills it.
+# 503 page (core/outage.py) instead of a worker blocked until gunicorn kills it.
 DATABASE_CONNECT_TIMEOUT = env.int("DATABASE_CONNECT_TIMEOUT", default=3)  # seconds
 DATABASE_STATEMENT_TIMEOUT = env.int("DATABASE_STATEMENT_TIMEOUT", default=15_000)  # ms, 0: none
 DATABASE_RETRY_AFTER = env.int("DATABASE_RETRY_AFTER", default=30)  # seconds, in the 503
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Django's backend with a health check that costs no round trip (see its docstring).
-    DATABASES["default"]["ENGINE"] = "cyberwatch.postgresql"
+    DATABASES["default"]["ENGINE"] = "core.postgresql"
     DATABASES["default"].setdefault("OPTIONS", {})
     DATABASES["default"]["OPTIONS"].setdefault("connect_timeout", DATABASE_CONNECT_TIMEOUT)
     server_options = []
@@ -122,7 +123,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # connection (psycopg prepares it from its second run), and planned once when PostgreSQL
     # finds a plan for any values as good as those it made for each (plan_cache_mode=auto).
     # The words filter's queries are never prepared: their best plan depends on the words
-    # (cyberwatch.prepared.Prepared.replanned). Off behind a transaction-mode pooler such as
+    # (core.prepared.Prepared.replanned). Off behind a transaction-mode pooler such as
     # PgBouncer (DATABASE_PREPARED=0).
     if env.bool("DATABASE_PREPARED", default=True):
         DATABASES["default"]["OPTIONS"].setdefault("server_side_binding", True)
@@ -130,10 +131,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         server_options.append("-c plan_cache_mode=auto")
     if server_options:
         DATABASES["default"]["OPTIONS"].setdefault("options", " ".join(server_options))
-# Public queries compiled once, re-run with new values (cyberwatch/prepared.py); 0: plain ORM.
+# Public queries compiled once, re-run with new values (core/prepared.py); 0: plain ORM.
 COMPILED_QUERIES = env.bool("COMPILED_QUERIES", default=True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
-# No lost update (cyberwatch/editing.py): every stored row has a version, checked in the UPDATE.
+# No lost update (core/editing.py): every stored row has a version, checked in the UPDATE.
 # Version 0 means "not known" (an object rebuilt from a revision, which leaves the version out):
 # its save writes over the version stored now. The admin form never posts 0 for a stored row.
 CONCURRENCY_VERSION_FIELD_REQUIRED = False
@@ -161,7 +162,7 @@ else:
     }
 CACHES["default"].setdefault("KEY_PREFIX", "cyberwatch")
 
-# Mail (cyberwatch/notifications.py): EMAIL_URL in django-environ's syntax, e.g.
+# Mail (core/notifications.py): EMAIL_URL in django-environ's syntax, e.g.
 # `smtp+tls://user:password@mail.example.org:587`; by default mail is written to the console.
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
 DEFAULT_FROM_EMAIL = env.str(

@@ -8,10 +8,12 @@ from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 
-from . import admin_language, views
+from core import admin_language
+
+from . import views
 
 # A database outage is a 503 with Retry-After, any other uncaught error Django's 500 page.
-handler500 = "cyberwatch.outage.server_error"
+handler500 = "core.outage.server_error"
 handler404 = "cyberwatch.views.page_not_found"
 
 urlpatterns = [

@@ -7,12 +7,12 @@ from django.utils.translation import gettext
 from django.views import defaults
 from django.views.generic import TemplateView
 
+from core.prepared import together
 from crimes import public as crime_area_public
 from initiatives import public as initiative_public
 from news import public as news_public
 
 from . import dashboard
-from .prepared import together
 
 LATEST_NEWS_ON_HOME = 6
 
@@ -22,7 +22,7 @@ class HomeView(TemplateView):
 
     def get_context_data(self, **kwargs):
         now = timezone.now()
-        # Six queries that need nothing from each other: sent at once (cyberwatch/prepared.py).
+        # Six queries that need nothing from each other: sent at once (core/prepared.py).
         areas, examples, latest, overview, initiatives, advice = together(
             crime_area_public.crime_areas.later(),
             crime_area_public.examples.later(),

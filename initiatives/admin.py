@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from cyberwatch.admin import ContentAdmin, MissingTranslationFilter, OutdatedTranslationFilter
+from core.admin import ContentAdmin, MissingTranslationFilter, OutdatedTranslationFilter
 
 from .models import Initiative
 

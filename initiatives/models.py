@@ -1,14 +1,14 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from cyberwatch.editing import Versioned, VersionedQuerySetMixin
-from cyberwatch.images import WithImage
-from cyberwatch.languages import TranslatedContent, TranslatedQuerySet
-from cyberwatch.links import slug_url
-from cyberwatch.publishing import AlwaysPublishedQuerySetMixin
-from cyberwatch.sanitising import SanitisedRichTextMixin
-from cyberwatch.slugs import KeepsPreviousSlugs
-from cyberwatch.translations import TracksTranslations
+from core.editing import Versioned, VersionedQuerySetMixin
+from core.images import WithImage
+from core.languages import TranslatedContent, TranslatedQuerySet
+from core.links import slug_url
+from core.publishing import AlwaysPublishedQuerySetMixin
+from core.sanitising import SanitisedRichTextMixin
+from core.slugs import KeepsPreviousSlugs
+from core.translations import TracksTranslations
 
 
 class InitiativeQuerySet(VersionedQuerySetMixin, AlwaysPublishedQuerySetMixin, TranslatedQuerySet):

@@ -1,11 +1,11 @@
-"""The queries of the public initiative pages, compiled once (cyberwatch/prepared.py).
+"""The queries of the public initiative pages, compiled once (core/prepared.py).
 
 The initiatives are a handful of rows: a page reads them whole, once, and builds the tree, an
 initiative's parent and parts, or an article's initiatives from them."""
 
 from collections import defaultdict
 
-from cyberwatch.prepared import Prepared
+from core.prepared import Prepared
 
 from .models import Initiative
 
@@ -28,11 +28,3 @@ def tree(items):
         if item.parent_id in by_pk:
             Initiative.parent.field.set_cached_value(item, by_pk[item.parent_id])
     return parts[None]
-
-
-@Prepared
-def news_cards(now, initiative_pk, *, number):
-    """Cards of the newest public articles of an initiative."""
-    # Through the reverse relation: this app never imports `news`.
-    articles = Initiative.articles.rel.related_model.objects
-    return articles.published(now).filter(initiatives=initiative_pk).cards()[:number]

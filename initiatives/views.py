@@ -1,10 +1,11 @@
 from django.utils import timezone
 from django.views.generic import DetailView, TemplateView
 
+from core import seams
+from core.pages import TranslatedDetailMixin
+from core.prepared import together
+from core.slugs import PreviousSlugRedirectMixin
 from crimes import public as crime_area_public
-from cyberwatch.pages import TranslatedDetailMixin
-from cyberwatch.prepared import together
-from cyberwatch.slugs import PreviousSlugRedirectMixin
 
 from . import public
 from .models import Initiative
@@ -36,7 +37,9 @@ class InitiativeDetailView(TranslatedDetailMixin, PreviousSlugRedirectMixin, Det
         items = self.initiatives  # an initiative is public whole: always read by slug here
         # Related news comes through the reverse relation: this app never imports `news`.
         news, crime_areas = together(
-            public.news_cards.later(timezone.now(), initiative.pk, number=RELATED_NEWS),
+            seams.related_news.get().later(
+                timezone.now(), initiative.pk, tag="initiatives", number=RELATED_NEWS
+            ),
             crime_area_public.crime_areas.later(),
         )
         return super().get_context_data(

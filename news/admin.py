@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from cyberwatch.admin import (
+from core.admin import (
     ContentAdmin,
     MissingTranslationFilter,
     OutdatedTranslationFilter,

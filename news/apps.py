@@ -7,6 +7,9 @@ class NewsConfig(AppConfig):
     verbose_name = _("News")
 
     def ready(self):
-        from . import search_index, signals  # noqa: F401 — connects the receivers
+        from core import seams
+
+        from . import public, search_index, signals  # noqa: F401 — connects the receivers
 
         search_index.connect(self)
+        seams.related_news.provide(public.tagged_cards)

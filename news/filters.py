@@ -20,7 +20,7 @@ from django.conf import settings
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
-from cyberwatch.search import MAX_WORDS, search_words
+from core.search import MAX_WORDS, search_words
 
 from .counts.expressions import aware, next_month
 from .query import NewsQuery

@@ -9,9 +9,9 @@ Either way: (the counts, the articles as Django's Paginator reads them)."""
 
 from django.db import connection
 
+from core.languages import language_codes
+from core.search import word_texts
 from crimes import public as crime_area_public
-from cyberwatch.languages import language_codes
-from cyberwatch.search import word_texts
 
 from . import public
 from .counts import CountedArticles, SeekableArticles, archive_counts

@@ -5,20 +5,20 @@ from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.utils import build_localized_fieldname
 
-from cyberwatch.editing import Versioned
-from cyberwatch.images import WithImage
-from cyberwatch.languages import (
+from core.editing import Versioned
+from core.images import WithImage
+from core.languages import (
     TranslatedContent,
     TranslatedQuerySet,
     available_field,
     display_language_field,
 )
-from cyberwatch.links import slug_url
-from cyberwatch.publishing import Publishable, PublishedQuerySetMixin, ends_index
-from cyberwatch.sanitising import SanitisedRichTextMixin
-from cyberwatch.search import search_document_field
-from cyberwatch.slugs import KeepsPreviousSlugs
-from cyberwatch.translations import TracksTranslations
+from core.links import slug_url
+from core.publishing import Publishable, PublishedQuerySetMixin, ends_index
+from core.sanitising import SanitisedRichTextMixin
+from core.search import search_document_field
+from core.slugs import KeepsPreviousSlugs
+from core.translations import TracksTranslations
 
 from .counts import LANGUAGE_COLUMNS, MONTH, YEAR, Recount, StoredCrimeAreas, month_start
 
@@ -137,7 +137,7 @@ class Article(
 
     # Kept by the database itself (generated columns), whatever writes the row: the languages
     # the article is available in, the language each page language shows it in, and its
-    # search document in each language (PostgreSQL only; see cyberwatch/search.py).
+    # search document in each language (PostgreSQL only; see core/search.py).
     available_en = available_field("title", TEXT_FIELDS, "en")
     available_fr = available_field("title", TEXT_FIELDS, "fr")
     available_es = available_field("title", TEXT_FIELDS, "es")
@@ -169,7 +169,7 @@ class Article(
             ("unpublish_article", _("Can unpublish articles")),
         ]
 
-    url_name = "news:article_detail"  # cyberwatch.links: a list's links are made from it
+    url_name = "news:article_detail"  # core.links: a list's links are made from it
 
     def get_absolute_url(self):
         return slug_url(self.url_name, self.slug)
@@ -179,7 +179,7 @@ class Article(
         return (*super().stored_field_names(), *(f"available_{code}" for code in LANGUAGE_COLUMNS))
 
     def save(self, *args, **kwargs):
-        stored = self.stored()  # read once, with the other mixins (cyberwatch/stored.py)
+        stored = self.stored()  # read once, with the other mixins (core/stored.py)
         with Recount.batch():
             super().save(*args, **kwargs)
             if stored is None or self._changes_counts(stored):

@@ -1,12 +1,12 @@
-"""The queries of the public news pages, compiled once (cyberwatch/prepared.py): what the
+"""The queries of the public news pages, compiled once (core/prepared.py): what the
 public sees is always `published(now)`, and these run it without building the ORM query again
 on every request."""
 
 from django.db import connection
 
-from cyberwatch.languages import language_codes
-from cyberwatch.prepared import Prepared
-from cyberwatch.search import matching_q
+from core.languages import language_codes
+from core.prepared import Prepared
+from core.search import matching_q
 
 from .counts import tag_pks, with_any_crime_area
 from .facets import counted_rows
@@ -44,6 +44,14 @@ def related_cards(now, pk, crime_area_pks, *, number):
 
 
 @Prepared
+def tagged_cards(now, pk, *, tag, number):
+    """Cards of the newest public articles with the crime area or initiative `pk` (`tag`:
+    "crime_areas" or "initiatives"): the crime area and initiative pages' related news
+    (core/seams.py)."""
+    return Article.objects.published(now).filter(**{tag: pk}).cards()[:number]
+
+
+@Prepared
 def latest_cards(now, *, number):
     return Article.objects.published(now).cards()[:number]
 
@@ -60,7 +68,7 @@ def list_cards(now, query, before, *, offset, stop):
 
 
 def _matching(now, texts, query, page_language):
-    """The public articles matching the words (`texts`: cyberwatch.search.word_texts() in the
+    """The public articles matching the words (`texts`: core.search.word_texts() in the
     order of language_codes()) as a page in `page_language` shows them, and `query`."""
     return query.articles(Article.objects.published(now)).filter(
         matching_q(

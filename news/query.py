@@ -1,7 +1,7 @@
 """What a visitor asked the news list for (`NewsQuery`): the one implementation of the list's
 filters. The filter form makes it (news/filters.py); the cards, the stored counts and the words
 search read it whole (news/public.py, news/counts/), compiled once with its values as values
-(cyberwatch/prepared.py: a frozen dataclass; `language` is a constant, a column's name)."""
+(core/prepared.py: a frozen dataclass; `language` is a constant, a column's name)."""
 
 import dataclasses
 import datetime

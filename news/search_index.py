@@ -1,6 +1,6 @@
 """SQLite's words index: an FTS5 table of the articles' titles and summaries in every language
 (external content: the index only), kept by triggers whatever writes the row (the admin,
-update(), bulk_create(), SQL). cyberwatch/search.py reads it; PostgreSQL has its own generated
+update(), bulk_create(), SQL). core/search.py reads it; PostgreSQL has its own generated
 full-text columns instead.
 
 SQLite rebuilds a table for most schema changes (a new column, say), and the rebuild drops the
@@ -13,7 +13,7 @@ index if a trigger was gone (news migration 0005 made them first).
 
 from django.db.models.signals import post_migrate
 
-from cyberwatch.languages import language_codes
+from core.languages import language_codes
 
 TABLE = "news_article"
 SEARCH = f"{TABLE}_search"

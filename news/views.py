@@ -5,10 +5,10 @@ from django.views.generic import DetailView, View
 from django.views.generic.base import TemplateResponseMixin
 from django.views.generic.list import MultipleObjectMixin
 
+from core.pages import TranslatedDetailMixin
+from core.prepared import together
+from core.slugs import PreviousSlugRedirectMixin
 from crimes import public as crime_area_public
-from cyberwatch.pages import TranslatedDetailMixin
-from cyberwatch.prepared import together
-from cyberwatch.slugs import PreviousSlugRedirectMixin
 from initiatives import public as initiative_public
 
 from . import listing, public
@@ -92,7 +92,7 @@ class ArticleDetailView(TranslatedDetailMixin, PreviousSlugRedirectMixin, Detail
         now = timezone.now()
         area_pks = tags_of(article.crime_area_pks)
         initiative_pks = set(tags_of(article.initiative_pks))
-        # Sent at once (cyberwatch/prepared.py); related articles and initiatives when it has
+        # Sent at once (core/prepared.py); related articles and initiatives when it has
         # crime areas and initiatives.
         queries = [crime_area_public.crime_areas.later()]
         if area_pks:

@@ -1,5 +1,5 @@
 """What the admin tests share: an item's change URL, and the version its change form was opened
-with, which every save of the form must carry back (cyberwatch/editing.py)."""
+with, which every save of the form must carry back (core/editing.py)."""
 
 import re
 

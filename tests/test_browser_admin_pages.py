@@ -12,8 +12,8 @@ from django.test import Client
 from django.utils.timezone import localtime
 from reversion.models import Version
 
-from cyberwatch import review as reviews
-from cyberwatch.models import AuditEntry
+from core import review as reviews
+from core.models import AuditEntry
 from news.models import Article
 
 from .admin_forms import version_in
@@ -56,7 +56,7 @@ def pending_change(article, username="erin"):
     """An editor's change to the published `article`: it awaits review."""
     from django.contrib.auth.models import Group
 
-    from cyberwatch.roles import EDITOR
+    from core.roles import EDITOR
 
     erin = get_user_model().objects.create_user(username, password=PASSWORD, is_staff=True)
     erin.groups.add(Group.objects.get(name=EDITOR))

@@ -142,7 +142,7 @@ def test_the_change_form_says_when_someone_else_saved_the_item(
     anna_page.fill("#id_title_en", "Saved by Anna")
     anna_page.click("input[name=_save]")
     anna_page.wait_for_url(f"{base}/admin/news/article/")
-    notice.wait_for(state="visible", timeout=5000)
+    notice.wait_for(state="visible", timeout=15000)
     assert "Anna saved this item" in notice.inner_text()
     assert Article.objects.get(pk=article.pk).title_en == "Saved by Anna"
     for page in (anna_page, ben_page):

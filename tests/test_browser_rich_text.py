@@ -9,7 +9,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
-from cyberwatch.roles import EDITOR, PUBLISHER
+from core.roles import EDITOR, PUBLISHER
 from news.models import Article
 
 from .test_browser import (

@@ -9,8 +9,8 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
-from cyberwatch.models import Profile
-from cyberwatch.roles import PUBLISHER, TRANSLATOR
+from core.models import Profile
+from core.roles import PUBLISHER, TRANSLATOR
 
 from .factories import ArticleFactory
 from .test_browser import (

@@ -61,10 +61,10 @@ def test_placeholders_survive_translation(language):
 
 def test_every_string_of_the_jinja2_templates_is_in_the_catalogues():
     """The public templates are Jinja2: `make messages` reads them with Jinja2's parser
-    (cyberwatch/management/commands/makemessages.py), plural forms included."""
+    (core/management/commands/makemessages.py), plural forms included."""
     from jinja2 import Environment
 
-    from cyberwatch.management.commands.makemessages import jinja2_as_python
+    from core.management.commands.makemessages import jinja2_as_python
 
     templates = Path(__file__).resolve().parent.parent / "templates" / "jinja2"
     environment = Environment(extensions=["jinja2.ext.i18n"], autoescape=True)

@@ -6,9 +6,9 @@ from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
 
+from core.languages import language_codes
+from core.search import word_texts
 from crimes.models import CrimeArea
-from cyberwatch.languages import language_codes
-from cyberwatch.search import word_texts
 from news.counts import tags_of
 from news.facets import fold_counted
 from news.models import Article

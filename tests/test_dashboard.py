@@ -9,8 +9,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.test import Client
 
-from cyberwatch.models import Profile
-from cyberwatch.roles import EDITOR, TRANSLATOR
+from core.models import Profile
+from core.roles import EDITOR, TRANSLATOR
 
 from .factories import ArticleFactory
 

@@ -11,8 +11,8 @@ from django.test import Client
 from django.urls import reverse
 from reversion.models import Version
 
-from cyberwatch.models import AuditEntry
-from cyberwatch.roles import EDITOR, PUBLISHER
+from core.models import AuditEntry
+from core.roles import EDITOR, PUBLISHER
 from news.models import Article
 
 from .admin_forms import change_url, version_in

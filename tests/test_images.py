@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
-from cyberwatch.images import validate_image
+from core.images import validate_image
 from news.models import Article
 
 from .factories import ArticleFactory

@@ -6,7 +6,7 @@ import itertools
 import pytest
 from django.db.models import Count
 
-from cyberwatch.languages import available_in_q
+from core.languages import available_in_q
 from news.models import Article
 
 from .factories import ArticleFactory
@@ -177,8 +177,8 @@ def test_every_per_language_list_follows_the_sites_languages():
 
     from django.conf import settings
 
-    from cyberwatch.languages import FALLBACK_ORDER, RIGHT_TO_LEFT
-    from cyberwatch.search import CONFIGURATIONS
+    from core.languages import FALLBACK_ORDER, RIGHT_TO_LEFT
+    from core.search import CONFIGURATIONS
     from news.counts.expressions import LANGUAGE_COLUMNS, LANGUAGE_PAIRS
     from news.models import ArticleCount, ArticleCountRollup
 

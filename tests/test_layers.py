@@ -4,7 +4,7 @@
 import pytest
 from django.apps import apps
 
-from cyberwatch.languages import TranslatedContent
+from core.languages import TranslatedContent
 
 from .factories import ArticleFactory, CrimeAreaFactory, InitiativeFactory
 

@@ -145,7 +145,7 @@ def test_losing_the_race_after_the_form_check_is_a_form_error_not_a_500(article,
     the UPDATE refuses, and the editor gets the same form with the same error."""
     from concurrency.forms import get_signer
 
-    from cyberwatch.stored import StoredRow
+    from core.stored import StoredRow
 
     anna = editor("anna", "Anna")
     opened = opened_version(anna, article)

@@ -10,8 +10,8 @@ import pytest
 from aiosmtpd.controller import Controller
 from django.urls import reverse
 
-from cyberwatch.models import Profile, Review
-from cyberwatch.roles import EDITOR, PUBLISHER
+from core.models import Profile, Review
+from core.roles import EDITOR, PUBLISHER
 
 from .admin_forms import change_url, posted
 from .factories import ArticleFactory

@@ -11,9 +11,9 @@ from django.http import QueryDict
 from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
+from core.languages import language_codes
+from core.search import matching_q, word_texts
 from crimes.models import CrimeArea
-from cyberwatch.languages import language_codes
-from cyberwatch.search import matching_q, word_texts
 from initiatives.models import Initiative
 from news.filters import MAX_WORDS, NewsFilterForm, search_words
 from news.models import SEARCHED_FIELDS, Article

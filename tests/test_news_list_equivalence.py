@@ -101,7 +101,7 @@ def language_texts(rng, code, number, available):
         texts["summary"] = rng.choice(WHITESPACE)
     if shape == "blank texts":
         texts.update(title=title, summary=rng.choice(WHITESPACE), body=rng.choice(WHITESPACE))
-    if shape == "nbsp summary":  # a non-breaking space is text (cyberwatch.languages.BLANK)
+    if shape == "nbsp summary":  # a non-breaking space is text (core.languages.BLANK)
         texts.update(title=title, summary="\u00a0")
     return {f"{field}_{code}": value for field, value in texts.items()}
 

@@ -212,7 +212,7 @@ def test_only_a_publisher_sets_an_end_and_it_must_follow_the_start(db):
     from django.contrib.auth.models import Group
     from django.test import Client
 
-    from cyberwatch.models import AuditEntry
+    from core.models import AuditEntry
 
     article = ArticleFactory(title_en="Live", summary_en="S.", published_at=NOW)
 

@@ -13,8 +13,8 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from cyberwatch.models import AuditEntry, Profile, Review
-from cyberwatch.roles import EDITOR, PUBLISHER, TRANSLATOR
+from core.models import AuditEntry, Profile, Review
+from core.roles import EDITOR, PUBLISHER, TRANSLATOR
 from news.models import Article
 
 from .admin_forms import change_url, posted, version_in
@@ -76,7 +76,7 @@ def test_a_proposal_from_a_stale_form_is_refused_by_the_proposals_own_version_ch
     proposal's own check in `propose()` refuses it, and the person gets the form error."""
     from concurrency.forms import get_signer
 
-    from cyberwatch.stored import StoredRow
+    from core.stored import StoredRow
 
     eve, emma = person(EDITOR, "Eve"), person(EDITOR, "Emma")
     stale = posted(emma, change_url(live), title_en="Emma's title")
@@ -489,7 +489,7 @@ DECISIONS = [
 @pytest.mark.django_db
 @pytest.mark.parametrize(("role", "state", "changed", "submit", "expected"), DECISIONS)
 def test_one_function_decides_what_a_save_does(role, state, changed, submit, expected):
-    from cyberwatch.review import decide
+    from core.review import decide
 
     user = person(role, languages="fr").user
     if state == "new":

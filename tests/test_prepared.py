@@ -1,4 +1,4 @@
-"""Queries compiled once (cyberwatch/prepared.py) give what the ORM gives, for every value
+"""Queries compiled once (core/prepared.py) give what the ORM gives, for every value
 (query objects included), language and time zone, and refuse what they cannot replace; with
 COMPILED_QUERIES off they are the ORM's own evaluation."""
 
@@ -14,10 +14,10 @@ from django.db.models.query import ModelIterable
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 
+from core import prepared as compiled_queries
+from core.prepared import Prepared, together
 from crimes import public as crime_area_public
 from crimes.models import Advice, CrimeArea, CrimeExample, OverviewSection
-from cyberwatch import prepared as compiled_queries
-from cyberwatch.prepared import Prepared, together
 from initiatives import public as initiative_public
 from initiatives.models import Initiative
 from news import public as news_public

@@ -10,8 +10,8 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from cyberwatch.models import AuditEntry, Review
-from cyberwatch.roles import EDITOR, PUBLISHER, TRANSLATOR
+from core.models import AuditEntry, Review
+from core.roles import EDITOR, PUBLISHER, TRANSLATOR
 from news.models import Article
 
 from .admin_forms import change_url, version_in
@@ -21,7 +21,7 @@ from .test_images import image_bytes
 
 
 def person(role, username=None, languages=""):
-    from cyberwatch.models import Profile
+    from core.models import Profile
 
     user = get_user_model().objects.create_user(
         username or role.lower(), password="pw", is_staff=True, first_name=(username or role)
@@ -490,7 +490,7 @@ def test_a_review_decided_meanwhile_is_not_decided_twice(live):
     review.refresh_from_db()
     assert (review.state, review.reviewer, review.comment) == ("published", paul.user, "")
     # And below the page, in the functions themselves (a POST racing past the page's check).
-    from cyberwatch import review as reviews
+    from core import review as reviews
 
     with pytest.raises(reviews.ReviewClosed):
         reviews.reject(review, pia.user, "Too late.")

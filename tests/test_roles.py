@@ -12,8 +12,8 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from cyberwatch.models import Profile, Review
-from cyberwatch.roles import EDITOR, PUBLISHER, TRANSLATOR
+from core.models import Profile, Review
+from core.roles import EDITOR, PUBLISHER, TRANSLATOR
 from news.models import Article
 
 from .admin_forms import change_url, version_in

@@ -16,9 +16,9 @@ from django.urls import reverse
 from django.utils import timezone
 from reversion.models import Revision, Version
 
+from core.models import AuditEntry, Review
+from core.roles import EDITOR, PUBLISHER, TRANSLATOR
 from cyberwatch.management.commands.seed_content import SEED_FILE
-from cyberwatch.models import AuditEntry, Review
-from cyberwatch.roles import EDITOR, PUBLISHER, TRANSLATOR
 from news.models import Article
 
 from .admin_forms import change_url, posted
@@ -107,7 +107,7 @@ def test_a_database_whose_seed_revision_held_every_item_is_repaired_by_the_migra
         call_command("seed_content", verbosity=0)
     assert Revision.objects.count() == 1
     assert Version.objects.count() == SEED_ITEMS + SEED_EXAMPLES == 52
-    migration = importlib.import_module("cyberwatch.migrations.0006_one_item_a_revision")
+    migration = importlib.import_module("core.migrations.0006_one_item_a_revision")
     migration.split_shared_revisions(django_apps, None)
     assert Revision.objects.count() == SEED_ITEMS
     assert Version.objects.count() == 52  # every version kept, each in its item's revision

@@ -1,7 +1,7 @@
 import pytest
 
+from core.sanitising import clean_html
 from crimes.models import CrimeArea
-from cyberwatch.sanitising import clean_html
 
 from .factories import ArticleFactory, CrimeAreaFactory
 

@@ -6,7 +6,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from cyberwatch.roles import PUBLISHER
+from core.roles import PUBLISHER
 from news.models import Article, ArticleCount
 
 from .admin_forms import change_url, posted

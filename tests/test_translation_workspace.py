@@ -10,9 +10,9 @@ from django.contrib.auth.models import Group
 from django.test import Client
 from django.urls import reverse
 
-from cyberwatch.models import Profile, Review
-from cyberwatch.review import publish
-from cyberwatch.roles import PUBLISHER, TRANSLATOR
+from core.models import Profile, Review
+from core.review import publish
+from core.roles import PUBLISHER, TRANSLATOR
 from news.models import Article
 
 from .admin_forms import change_url, opened_version

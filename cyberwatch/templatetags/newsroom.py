@@ -3,8 +3,8 @@
 
 from django import template
 
+from core.history import describe_comment
 from cyberwatch.dashboard import dashboard
-from cyberwatch.history import describe_comment
 
 register = template.Library()
 
@@ -16,5 +16,5 @@ def newsroom_dashboard(context):
 
 @register.filter
 def revision_comment(text):
-    """A revision's comment in the reader's language (cyberwatch/history.py)."""
+    """A revision's comment in the reader's language (core/history.py)."""
     return describe_comment(text)

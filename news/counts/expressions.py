@@ -16,7 +16,7 @@ from django.db.models import (
 )
 from django.utils import timezone
 
-from cyberwatch.languages import language_codes
+from core.languages import language_codes
 
 # The languages the counts keep a column for, in the site's order (settings.LANGUAGES); the
 # models' count columns are checked against it (tests/test_languages.py).

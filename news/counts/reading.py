@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Q, Sum
 
-from cyberwatch.prepared import Prepared, together
+from core.prepared import Prepared, together
 
 from .expressions import (
     LANGUAGE_COLUMNS,
@@ -215,7 +215,7 @@ def archive_counts(query, now):
 
 def _read(planned, query, now):
     """(the stored rows, the articles counted directly), each None when there are none to
-    read; both queries sent at once (cyberwatch.prepared.together)."""
+    read; both queries sent at once (core.prepared.together)."""
     calls = {}
     if planned.stored:
         first, last = planned.years or (None, None)
@@ -299,7 +299,7 @@ def month_slices(year_slice, hidden, query):
     ]
 
 
-# The queries of a request, compiled once (cyberwatch/prepared.py). The stored rows' query
+# The queries of a request, compiled once (core/prepared.py). The stored rows' query
 # takes the filters as a constant: its crime areas and initiative are a `LIKE` on the tags'
 # text, its language a column's name (a handful of values each).
 

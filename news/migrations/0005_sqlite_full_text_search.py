@@ -1,6 +1,6 @@
 """SQLite only: an FTS5 index of the articles' titles and summaries in every language, kept by
 triggers whatever writes the row (the admin, update(), bulk_create(), SQL). The words filter
-reads it (cyberwatch/search.py); PostgreSQL has its own full-text columns (0003)."""
+reads it (core/search.py); PostgreSQL has its own full-text columns (0003)."""
 
 from django.db import migrations
 

@@ -10,7 +10,7 @@
    - Django's SelectFilter (filter_horizontal): the filter's tooltip is an image with a name,
      as an aria-label on a bare <span> is not allowed.
    - Django's calendar and clock pop-ups: dialogs named by the link that opens them.
-   - Django's split date and time inputs on forms other than ours (cyberwatch/admin/widgets.py
+   - Django's split date and time inputs on forms other than ours (core/admin/widgets.py
      labels ours in the HTML): "Date:" and "Time:" become their labels.
    - The inputs in the admin's tables (a list's inline edits, tabular inlines): named by their
      column's heading and their row's, and no empty column heading. */

@@ -1,6 +1,6 @@
 /* The change form's live notice: every 30 seconds, asks whether someone else saved the item
    since the form was opened (the form's signed version), and says so. The save is refused
-   anyway when they did (cyberwatch/editing.py): this only spares typing in vain. */
+   anyway when they did (core/editing.py): this only spares typing in vain. */
 (function () {
   "use strict";
   var notice = document.getElementById("newsroom-edited");

@@ -16,8 +16,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from core.history import comment
 from crimes.models import Advice, CrimeArea, CrimeExample, OverviewSection
-from cyberwatch.history import comment
 from initiatives.models import Initiative
 from news.models import Article
 

@@ -2,7 +2,7 @@
 
 Every content item carries a version (django-concurrency's `IntegerVersionField`): each save
 writes a new one, and an `UPDATE` only touches the row if it still has the version the editor's
-form was opened with. The admin form (cyberwatch/admin.py) checks the version first, with the row
+form was opened with. The admin form (core/admin.py) checks the version first, with the row
 locked until the save commits, so that the later save is refused as a form error that names who
 saved in between and when, with everything the editor typed still on the form. Should a save
 still lose the race (SQLite locks nothing on read), the `UPDATE` refuses it and the admin shows
@@ -51,7 +51,7 @@ def stored_version(item, lock=False):
 
 def last_save(item):
     """(who, when) of the latest save of `item`: its latest revision (django-reversion), or
-    the latest save of its change awaiting review (cyberwatch/review.py), whichever came last;
+    the latest save of its change awaiting review (core/review.py), whichever came last;
     (None, None) when neither is known."""
     from django.contrib.contenttypes.models import ContentType
 

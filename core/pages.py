@@ -7,7 +7,7 @@ from .publishing import Publishable
 
 
 class TranslatedDetailMixin:
-    # Set by the admin's preview of a pending change (cyberwatch/admin.py: preview_view).
+    # Set by the admin's preview of a pending change (core/admin.py: preview_view).
     preview_item = None
     preview_review = None
 
@@ -27,7 +27,7 @@ class TranslatedDetailMixin:
 
     def get_public_object(self, slug):
         """The public item at `slug`, or None. By default through `get_queryset()`; a view
-        whose public query is compiled once (cyberwatch/prepared.py) reads it there instead."""
+        whose public query is compiled once (core/prepared.py) reads it there instead."""
         return self.get_queryset().filter(**{self.get_slug_field(): slug}).first()
 
     def get_object(self, queryset=None):

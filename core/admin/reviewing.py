@@ -65,7 +65,7 @@ class ReviewViews:
     def edited_view(self, request, object_id):
         """Whether the item was saved since its change form was opened (`?version=`, the
         form's signed version), for the form's notice: {"edited", "message"}. The save itself
-        is refused anyway (cyberwatch/editing.py): the notice only saves typing in vain."""
+        is refused anyway (core/editing.py): the notice only saves typing in vain."""
         item = self._item(request, object_id)
         try:
             opened = int(get_signer().unsign(request.GET.get("version", "")))

@@ -1,7 +1,7 @@
 """Which stored image files something still names, and the others, which
 `manage.py remove_unused_media` deletes.
 
-An image's files (the original and its renditions, cyberwatch/images.py) are kept while the
+An image's files (the original and its renditions, core/images.py) are kept while the
 item, a revision (django-reversion) or an open review names them: a replaced image comes back
 with a roll-back, a proposed one with its review's publication. Nothing deletes them when an
 image is replaced or an item deleted; this does, for the files nothing names any more.

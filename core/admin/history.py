@@ -1,5 +1,5 @@
 """Roll-back and recovery: the change form filled with an old version's values, saved like any
-other save (cyberwatch/review.py decides what it does). Nothing is written until the form is
+other save (core/review.py decides what it does). Nothing is written until the form is
 saved, and then only the item the version names, with its relations and followed rows.
 
 - Everyone restores only what they may change: a translator their languages; a non-publisher

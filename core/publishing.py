@@ -89,7 +89,7 @@ class Publishable(StoredRow):
         blank=True,
         help_text=_("Optional: the item leaves every public page at this moment."),
     )
-    # Its reviews (cyberwatch/review.py) go with it when it is deleted, in one query.
+    # Its reviews (core/review.py) go with it when it is deleted, in one query.
     reviews = GenericRelation("cyberwatch.Review")
 
     class Meta:

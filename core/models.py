@@ -26,7 +26,7 @@ class PreviousSlug(models.Model):
 
 class Profile(models.Model):
     """What the newsroom knows of a person beyond their account: the languages a translator
-    may change (cyberwatch/roles.py)."""
+    may change (core/roles.py)."""
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="newsroom_profile"
@@ -101,7 +101,7 @@ class AuditEntry(models.Model):
     @classmethod
     def record(cls, action, user, item, **data):
         """Writes an entry: `data` holds what the entry says beyond who, what and when (see
-        cyberwatch/history.py for the keys `describe_audit` reads)."""
+        core/history.py for the keys `describe_audit` reads)."""
         return cls.objects.create(
             action=action,
             user=user if user and user.is_authenticated else None,

@@ -11,7 +11,7 @@
 - *unchanged*: nothing differs from what the form showed; no revision, no review. A
   translator's save of it confirms their languages' translations as up to date (`confirm`).
 
-The admin's hooks only read the outcome (cyberwatch/admin/content.py). Roll-backs and
+The admin's hooks only read the outcome (core/admin/content.py). Roll-backs and
 recoveries are saves of the change form too, with the version's values in it: the same rules
 apply, and a non-publisher's roll-back of a published item is a proposal built from the
 version's data, never a write.

@@ -1,5 +1,5 @@
 """`manage.py remove_unused_media [--dry-run] [--min-age HOURS]`: deletes the image files that
-no item, revision or open review names (cyberwatch/media.py). Safe to run from cron: it only
+no item, revision or open review names (core/media.py). Safe to run from cron: it only
 deletes what nothing names, and never a file younger than `--min-age` hours (24 by default)."""
 
 import datetime
@@ -7,7 +7,7 @@ import datetime
 from django.core.files.storage import default_storage
 from django.core.management.base import BaseCommand
 
-from cyberwatch.media import unused_files
+from core.media import unused_files
 
 
 class Command(BaseCommand):

@@ -1,6 +1,6 @@
 """django-reversion-compare's compare view, as the review page compares: rich text as it
 reads, images as thumbnails, no internal field, nothing for a language empty in both
-versions (cyberwatch/comparing.py)."""
+versions (core/comparing.py)."""
 
 from ..comparing import field_diff, is_internal, shown
 from ..history import followed_versions, version_values

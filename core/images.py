@@ -3,7 +3,7 @@ renditions once, when they are saved (never per request).
 
 A replaced or deleted image stays in storage, original and renditions: a revision or a review
 may name it, and a roll-back brings it back. `manage.py remove_unused_media` deletes the files
-that nothing names any more (cyberwatch/media.py)."""
+that nothing names any more (core/media.py)."""
 
 import contextlib
 import io
@@ -176,7 +176,7 @@ class WithImage(StoredRow):
 
     def store_new_image(self):
         """Stores an uploaded image (without its metadata) and its renditions, before the row:
-        on save, or when a change awaiting review proposes it (cyberwatch/review.py)."""
+        on save, or when a change awaiting review proposes it (core/review.py)."""
         if self.image and not self.image._committed:
             image = _opened(self.image)
             self._store_image_without_metadata(image)

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from cyberwatch.roles import ROLES, ensure_roles
+from core.roles import ROLES, ensure_roles
 
 
 class Command(BaseCommand):

@@ -1,6 +1,6 @@
 """The newsroom's admin: the base admin of translated content and what it is made of.
 
-- `content`: `ContentAdmin`, whose save `cyberwatch.review.decide()` decides;
+- `content`: `ContentAdmin`, whose save `core.review.decide()` decides;
 - `forms`: the change form (roles, versions, publication fields);
 - `history`: roll-back and recovery through the change form;
 - `reviewing`: the review page, the preview, the live notice, the list of reviews;

@@ -6,7 +6,7 @@ what the history and the audit log say, stored as data and rendered in the reade
   split the revisions that held several (the seed content made one for all its items).
 - `version_values()` reads a version's fields without building the model (no file is opened,
   no signal is sent); the admin's roll-back and recovery put them into the change form, where
-  the roles and the review apply as to any save (cyberwatch/admin/history.py).
+  the roles and the review apply as to any save (core/admin/history.py).
 - A revision's comment and an audit entry's `data` are data (which fields changed, which
   version came back, the publication state before and after, who proposed), turned into words
   by `describe_comment()` and `describe_audit()` when they are read.

@@ -7,7 +7,7 @@
 - Publisher: everything on content, publishing, scheduling and unpublishing included; reads
   the audit log.
 
-The admin enforces them in its forms (cyberwatch/admin.py) and through Django's permissions,
+The admin enforces them in its forms (core/admin.py) and through Django's permissions,
 whatever the page shows: a forged POST changes nothing.
 """
 

@@ -3,7 +3,7 @@
 Django's template language cost most of a public page's time (the news list was two thirds
 template rendering, mostly includes and tag lookups); Jinja2 compiles a template to Python once.
 The admin keeps Django's templates. What the templates need from Django is here: translations
-(`_()`, `ngettext()`, extracted by `manage.py makemessages`, see cyberwatch/management), URLs,
+(`_()`, `ngettext()`, extracted by `manage.py makemessages`, see core/management), URLs,
 static files, localised dates, the fallback rule and rich text.
 """
 

@@ -75,7 +75,7 @@ class ContentAdminBase(PublicationActions, CompareVersionAdmin, TabbedTranslatio
 
     def get_search_fields(self, request):
         """Every language's title and `translated_search_fields`, accents and case folded
-        (cyberwatch/folding.py), then `search_fields` as they are."""
+        (core/folding.py), then `search_fields` as they are."""
         fields = [self.model.title_field, *self.translated_search_fields]
         return [
             *(f"{name}__folded_contains" for name in translated_columns(self.model, fields)),
@@ -148,7 +148,7 @@ class ContentAdminBase(PublicationActions, CompareVersionAdmin, TabbedTranslatio
 
     def get_fieldsets(self, request, obj=None):
         """The version the change form was opened with travels with it (a hidden field, see
-        cyberwatch/editing.py); not on the add form."""
+        core/editing.py); not on the add form."""
         fieldsets = [
             (
                 title,
@@ -333,7 +333,7 @@ class ContentAdminBase(PublicationActions, CompareVersionAdmin, TabbedTranslatio
 
     def comment_revision(self, entry):
         """The revision's comment is the log entry's data (rendered in the reader's language
-        by cyberwatch/history.py), not English text; a roll-back adds what it brought back."""
+        by core/history.py), not English text; a roll-back adds what it brought back."""
         if not reversion.is_active() or not isinstance(entry, LogEntry):
             return
         try:

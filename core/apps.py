@@ -1,0 +1,22 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CoreConfig(AppConfig):
+    """The shared kernel: what every app builds on (publishing, languages, sanitising, images,
+    slugs, links, editing, compiled queries, search, translations, review, roles, history).
+    It imports no app. Its models keep the label they were made under, "cyberwatch": their
+    tables, migrations and permissions are those of an existing database."""
+
+    name = "core"
+    label = "cyberwatch"
+    verbose_name = _("CyberWatch")
+
+    def ready(self):
+        from django.db.models.signals import post_migrate
+
+        from . import admin_language, folding  # noqa: F401 — a signal receiver; a lookup
+        from .roles import after_migrate
+
+        # After every app's migrate: the permissions of the apps migrated last exist by then.
+        post_migrate.connect(after_migrate, dispatch_uid="cyberwatch_roles")
