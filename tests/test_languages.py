@@ -118,6 +118,7 @@ def test_available_in_matches_the_python_rule():
     assert_sql_matches_python([article_in(languages, original) for languages, original in combos])
 
 
+@pytest.mark.slow  # an oracle: every filling of every field, in Python and in SQL
 @pytest.mark.django_db
 def test_whitespace_only_text_is_empty_in_python_and_in_sql():
     articles = []
