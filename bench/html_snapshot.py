@@ -95,7 +95,7 @@ def main():
             name = hashlib.sha256(url.encode()).hexdigest()[:12]
             body = f"{url}\n{response.status_code}\n".encode() + response.content
             (args.folder / f"{name}.html").write_bytes(body)
-            print(response.status_code, len(response.content), url)
+            print(response.status_code, len(response.content), url)  # the script's report
 
 
 if __name__ == "__main__":

@@ -199,12 +199,4 @@ def _value(field, item):
 
 def _is_translation_source(model, name):
     """`title` beside `title_en`…: the language columns stand for it."""
-    from modeltranslation.translator import NotRegistered, translator
-
-    field = model._meta.get_field(name)
-    if getattr(field, "translated_field", None) is not None:
-        return False
-    try:
-        return name in translator.get_options_for_model(model).all_fields
-    except NotRegistered:
-        return False
+    return name in getattr(model, "translated_fields", tuple)()

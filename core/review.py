@@ -204,14 +204,24 @@ def applied(item, review):
     model = type(item)
     proposed = _deserialised(model, data.get("fields", {})).object
     known = {field.name: field for field in model._meta.concrete_fields}
-    for name in data.get("fields", {}):
-        if name in known:  # a field removed since the proposal is left out
-            item.__dict__[known[name].attname] = getattr(proposed, known[name].attname)
+    values = {
+        known[name].attname: getattr(proposed, known[name].attname)
+        for name in data.get("fields", {})
+        if name in known  # a field removed since the proposal is left out
+    }
+    return put_in_memory(item, values, data.get("m2m", {}))
+
+
+def put_in_memory(item, values, choices):
+    """`item` with `values` ({attname: value}) set as they are (an image by its name: no file
+    opened) and its many-to-many `choices` ({name: pks}) set as prefetched results, for a form
+    or a page to show; `crime_area_pks` and `initiative_pks` (the public views' annotations)
+    follow them. Nothing is saved."""
+    item.__dict__.update(values)
     cache = getattr(item, "_prefetched_objects_cache", None) or {}
-    for name, pks in data.get("m2m", {}).items():
-        related = model._meta.get_field(name).related_model
+    for name, pks in choices.items():
+        related = type(item)._meta.get_field(name).related_model
         cache[name] = related._default_manager.filter(pk__in=pks)
-        # The public views' annotations of the same choices (`crime_area_pks`…) follow them.
         annotation = f"{name.removesuffix('s')}_pks"
         if hasattr(item, annotation):
             setattr(item, annotation, ",".join(str(pk) for pk in pks))

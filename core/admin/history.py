@@ -30,7 +30,7 @@ from reversion.models import Version
 from ..history import moment_text, restore_followed, version_values
 from ..models import AuditEntry
 from ..publishing import PublicationState, Publishable
-from ..review import DERIVED, Result, reviewed
+from ..review import DERIVED, Result, put_in_memory, reviewed
 from ..roles import may, translated_languages
 from .forms import column_language
 
@@ -140,21 +140,17 @@ class HistoryViews:
         """Puts the version's values the person may restore into `obj` (in memory): concrete
         fields directly (an image by its name, no file opened), many-to-many choices as
         prefetched results."""
-        cache = getattr(obj, "_prefetched_objects_cache", None) or {}
         names = self.restorable(request)
+        if "image" in names:
+            names += [name for name in DERIVED if name in self.restored_values]
+        values, choices = {}, {}
         for name in names:
             field = self.model._meta.get_field(name)
-            value = self.restored_values[name]
             if field.many_to_many:
-                cache[name] = field.related_model._default_manager.filter(pk__in=value)
+                choices[name] = self.restored_values[name]
             else:
-                obj.__dict__[field.attname] = value
-        if "image" in names:
-            for name in DERIVED:
-                if name in self.restored_values:
-                    obj.__dict__[name] = self.restored_values[name]
-        obj._prefetched_objects_cache = cache
-        return obj
+                values[field.attname] = self.restored_values[name]
+        return put_in_memory(obj, values, choices)
 
     def missing_image(self, request):
         """The name of the version's image when it is restored and its file is gone."""
