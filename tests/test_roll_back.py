@@ -281,6 +281,7 @@ def test_recovering_a_deleted_item_obeys_the_roles(role, state):
     # not one.
     assert article.status == "draft"
     assert entry.data["after"] == "draft"
+    assert entry.data["proposed"] is (state != "draft")  # awaiting review, when it goes to one
     review = Review.objects.filter(object_id=article.pk, state="pending").first()
     assert (review is not None) is (state != "draft")
     assert not Article.objects.published().exists()

@@ -252,6 +252,7 @@ class HistoryViews:
         if self.restoring is None or obj.admin_outcome.result is Result.UNCHANGED:
             return
         proposed = obj.admin_outcome.result is Result.PROPOSED
+        submitted = obj.admin_outcome.result is Result.SUBMITTED  # a recovery, back as a draft
         AuditEntry.record(
             AuditEntry.Action.ROLL_BACK if change else AuditEntry.Action.RECOVER,
             request.user,
@@ -260,7 +261,7 @@ class HistoryViews:
             version_date=self.restoring.revision.date_created,
             before=getattr(self, "state_before", None),
             after=getattr(self, "state_before", None) if proposed else _state(obj),
-            proposed=proposed,
+            proposed=proposed or submitted,
         )
 
     def save_related(self, request, form, formsets, change):
