@@ -13,10 +13,16 @@ class CoreConfig(AppConfig):
     verbose_name = _("CyberWatch")
 
     def ready(self):
+        from django.contrib.auth.signals import user_login_failed
         from django.db.models.signals import post_migrate
 
-        from . import admin_language, folding  # noqa: F401 — a signal receiver; a lookup
+        from . import admin_language, content_version, folding  # noqa: F401 — a receiver; a lookup
+        from .requestlog import log_failed_login
         from .roles import after_migrate
 
         # After every app's migrate: the permissions of the apps migrated last exist by then.
         post_migrate.connect(after_migrate, dispatch_uid="cyberwatch_roles")
+        # Failed sign-ins in the operations log, with the address and the request's id.
+        user_login_failed.connect(log_failed_login, dispatch_uid="cyberwatch_failed_login")
+        # Every change of public content gives cached pages a new version.
+        content_version.watch()

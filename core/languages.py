@@ -259,6 +259,26 @@ def display_language_field(title_field, text_fields, requested):
 
 
 class TranslatedQuerySet(models.QuerySet):
+    # A bulk change of public content, which sends no signal, is a change all the same: cached
+    # pages go (core/content_version.py; saves and deletions are seen by their signals).
+    def update(self, **kwargs):
+        from .content_version import changed
+
+        updated = super().update(**kwargs)
+        changed()
+        return updated
+
+    update.alters_data = True
+
+    def bulk_create(self, objs, *args, **kwargs):
+        from .content_version import changed
+
+        created = super().bulk_create(objs, *args, **kwargs)
+        changed()
+        return created
+
+    bulk_create.alters_data = True
+
     def with_display_language(self, requested):
         """Annotate `shown_language`, as `TranslatedContent.display_language` decides it, and
         `shown_<field>` for the title and text fields, so that filtering and ordering work on

@@ -51,12 +51,16 @@ def named_files():
 
 
 def stored_files(storage=default_storage, folders=FOLDERS):
-    """Every file under `folders` of `storage`."""
+    """Every file under `folders` of `storage`: a folder on disk, a key prefix in a bucket."""
     found = []
-    pending = [folder for folder in folders if storage.exists(folder)]
+    pending = list(folders)
     while pending:
         folder = pending.pop()
-        directories, files = storage.listdir(folder)
+        try:
+            # Not storage.exists(folder): a bucket has no folders, only keys (S3Storage).
+            directories, files = storage.listdir(folder)
+        except FileNotFoundError:  # nothing was ever stored in it (FileSystemStorage)
+            continue
         pending += [f"{folder}/{name}" for name in directories]
         found += [f"{folder}/{name}" for name in files]
     return sorted(found)

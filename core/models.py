@@ -101,8 +101,11 @@ class AuditEntry(models.Model):
     @classmethod
     def record(cls, action, user, item, **data):
         """Writes an entry: `data` holds what the entry says beyond who, what and when (see
-        core/history.py for the keys `describe_audit` reads)."""
-        return cls.objects.create(
+        core/history.py for the keys `describe_audit` reads). The operations log gets a line
+        with the request's address and id once the transaction commits."""
+        from .requestlog import log_publishing_action
+
+        entry = cls.objects.create(
             action=action,
             user=user if user and user.is_authenticated else None,
             content_type=ContentType.objects.get_for_model(item),
@@ -110,6 +113,8 @@ class AuditEntry(models.Model):
             object_repr=str(item)[:300],
             data=data,
         )
+        log_publishing_action(action, user, item)
+        return entry
 
     def describe(self):
         """What the entry records, in the active language."""

@@ -3,6 +3,7 @@
 Defaults make `make run` work with nothing set: DEBUG on, a SQLite file, a local-memory cache.
 """
 
+import mimetypes
 from pathlib import Path
 
 import environ
@@ -51,8 +52,14 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost: one log line and an X-Request-ID for every request, static files and redirects
+    # included (core/requestlog.py).
+    "core.requestlog.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Public pages from the shared cache, before the session, locale and auth middleware it
+    # spares them; and their HTTP caching headers (cyberwatch/caching.py).
+    "cyberwatch.caching.PublicPageCaching",
     # Before the session and auth middleware, whose database errors it answers with a 503.
     "core.outage.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -104,7 +111,10 @@ WSGI_APPLICATION = "cyberwatch.wsgi.application"
 DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
 }
-DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
+# A connection is kept for the next requests of its thread (one per gunicorn thread), instead of
+# a new one, a few milliseconds, for each request; checked before reuse without a round trip on
+# PostgreSQL (core/postgresql). 0: one connection per request.
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 # A database that refuses, hangs or runs away answers within seconds: visitors then get the
 # 503 page (core/outage.py) instead of a worker blocked until gunicorn kills it.
@@ -142,8 +152,11 @@ CONCURRENCY_VERSION_FIELD_REQUIRED = False
 # The cache: CACHE_URL in django-environ's syntax wins (`dummycache://` for no cache at all, as
 # the benchmark's cold rows use; `locmemcache://`, `rediscache://host:6379/0`); REDIS_URL is the
 # short form for Redis; with neither, a local-memory cache. Every cache the site uses is this one.
+# Redis is reached through core.cache.ResilientRedisCache: Django's RedisCache that answers as an
+# empty cache, within REDIS_SOCKET_TIMEOUT, while Redis is unreachable or hung.
 CACHE_URL = env.str("CACHE_URL", default="")
 REDIS_URL = env.str("REDIS_URL", default="")
+REDIS_SOCKET_TIMEOUT = env.float("REDIS_SOCKET_TIMEOUT", default=0.25)  # seconds
 if CACHE_URL:
     CACHES = {"default": env.cache_url_config(CACHE_URL)}
 elif REDIS_URL:
@@ -160,7 +173,24 @@ else:
             "LOCATION": "cyberwatch",
         }
     }
-CACHES["default"].setdefault("KEY_PREFIX", "cyberwatch")
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    CACHES["default"]["BACKEND"] = "core.cache.ResilientRedisCache"
+    CACHES["default"].setdefault("OPTIONS", {}).update(
+        socket_connect_timeout=REDIS_SOCKET_TIMEOUT, socket_timeout=REDIS_SOCKET_TIMEOUT
+    )
+    # After a failure, Redis is left alone this many seconds (one time-out per interval).
+    CACHES["default"]["RETRY_AFTER"] = env.int("REDIS_RETRY_AFTER", default=5)
+CACHES["default"].setdefault("KEY_PREFIX", env.str("CACHE_KEY_PREFIX", default="cyberwatch"))
+# Public pages kept in that cache for anonymous visitors (cyberwatch/caching.py): at most this
+# many seconds (0: not kept), and never past a content change or the next scheduled one. Not
+# with DEBUG on by default: `make run`'s local-memory cache would not see what a command run
+# beside it (seed_content, generate_content) changes.
+PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=0 if DEBUG else 600)
+# `Cache-Control: public, max-age=…` of the public pages for anonymous visitors (seconds).
+PUBLIC_MAX_AGE = env.int("PUBLIC_MAX_AGE", default=60)
+# What a deployment is called (e.g. its commit): pages kept by another release are not served.
+# Empty: a digest of the code, templates and catalogues, made at start-up.
+RELEASE = env.str("RELEASE", default="")
 
 # Mail (core/notifications.py): EMAIL_URL in django-environ's syntax, e.g.
 # `smtp+tls://user:password@mail.example.org:587`; by default mail is written to the console.
@@ -216,27 +246,94 @@ STORAGES = {
         )
     },
 }
+# How long browsers and CDNs keep an uploaded image (seconds). Not a year, nor `immutable`: once
+# remove_unused_media has deleted a file, a new upload may be stored under its name.
+MEDIA_CACHE_MAX_AGE = env.int("MEDIA_CACHE_MAX_AGE", default=24 * 60 * 60)
+# Uploaded images go to MEDIA_ROOT, which the site serves itself (cyberwatch/media.py), or to an
+# S3-compatible bucket shared by every app server when AWS_STORAGE_BUCKET_NAME is set (README,
+# "Media in production"; the names are django-storages' own).
+AWS_STORAGE_BUCKET_NAME = env.str("AWS_STORAGE_BUCKET_NAME", default="")
+if AWS_STORAGE_BUCKET_NAME:
+    # S3Storage stores each object with the type its name suggests. Python before 3.13 knows
+    # .webp from the system's mime.types only, which slim images lack: the WebP renditions
+    # would be application/octet-stream.
+    mimetypes.add_type("image/webp", ".webp")
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": AWS_STORAGE_BUCKET_NAME,
+            # MinIO, Ceph, another provider; none: AWS itself.
+            "endpoint_url": env.str("AWS_S3_ENDPOINT_URL", default="") or None,
+            "region_name": env.str("AWS_S3_REGION_NAME", default="") or None,
+            "addressing_style": env.str("AWS_S3_ADDRESSING_STYLE", default="") or None,
+            # None: boto3's own chain (AWS_ACCESS_KEY_ID..., ~/.aws, the instance's role).
+            "access_key": env.str("AWS_S3_ACCESS_KEY_ID", default="") or None,
+            "secret_key": env.str("AWS_S3_SECRET_ACCESS_KEY", default="") or None,
+            # A CDN's or the bucket's public host (and path) to build the images' URLs on.
+            "custom_domain": env.str("AWS_S3_CUSTOM_DOMAIN", default="") or None,
+            "url_protocol": env.str("AWS_S3_URL_PROTOCOL", default="https:"),
+            # A public-read bucket: plain URLs that do not change, so that browsers, CDNs and
+            # our cached pages keep them; signed ones would expire in cached pages after an hour.
+            "querystring_auth": env.bool("AWS_QUERYSTRING_AUTH", default=False),
+            # None: the bucket's policy makes objects public (buckets that refuse ACLs too).
+            "default_acl": env.str("AWS_DEFAULT_ACL", default="") or None,
+            # An upload never replaces another item's file: a name in use gets a suffix.
+            "file_overwrite": False,
+            "object_parameters": {"CacheControl": f"public, max-age={MEDIA_CACHE_MAX_AGE}"},
+        },
+    }
 
 # Uploads: images are checked again by cyberwatch.images; this keeps big bodies off the heap.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # Production hardening; `manage.py check --deploy` is clean with DEBUG off.
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Whether a request came over HTTPS: gunicorn tells Django (wsgi.url_scheme) from the
+# X-Forwarded-Proto of the proxies in FORWARDED_ALLOW_IPS (gunicorn.conf.py). Under another
+# server, name the header here (`HTTP_X_FORWARDED_PROTO,https`), and only behind a proxy that
+# always sets it: a visitor could send it otherwise.
+SECURE_PROXY_SSL_HEADER = tuple(env.list("SECURE_PROXY_SSL_HEADER", default=[])) or None
+if SECURE_PROXY_SSL_HEADER is not None and len(SECURE_PROXY_SSL_HEADER) != 2:
+    raise ImproperlyConfigured(
+        "SECURE_PROXY_SSL_HEADER is a header and its value, e.g. HTTP_X_FORWARDED_PROTO,https."
+    )
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
+# The load balancer asks each app server directly, over plain HTTP.
+SECURE_REDIRECT_EXEMPT = [r"^health/$"]
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31536000)
-SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
-SECURE_HSTS_PRELOAD = False
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=not DEBUG)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SILENCED_SYSTEM_CHECKS = ["security.W021"]  # HSTS preload is the operator's decision.
 
+# The visitor's address in the logs (core/requestlog.py): the REMOTE_ADDR, or behind this many
+# proxies of our own (a load balancer: 1), the address the outermost one put in X-Forwarded-For.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+
+# To the console (stderr): one line per request on `cyberwatch.request`, failed sign-ins on
+# `cyberwatch.security`, publishing actions on `cyberwatch.audit`. LOG_FORMAT=json: one JSON
+# object per line, with the request's id, path, status, user and address as keys.
+LOG_FORMAT = env.str("LOG_FORMAT", default="plain")
+if LOG_FORMAT not in {"plain", "json"}:
+    raise ImproperlyConfigured("LOG_FORMAT is plain or json.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request": {"()": "core.requestlog.RequestContextFilter"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {"()": "core.requestlog.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["request"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
 }

@@ -2,15 +2,17 @@
 missing one) LocaleMiddleware redirects to the visitor's language: the cookie, then
 Accept-Language, then English, with `Vary: Accept-Language, Cookie`."""
 
+import re
+from urllib.parse import urlsplit
+
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
-from django.conf.urls.static import static
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 
 from core import admin_language
 
-from . import views
+from . import health, media, views
 
 # A database outage is a 503 with Retry-After, any other uncaught error Django's 500 page.
 handler500 = "core.outage.server_error"
@@ -28,6 +30,7 @@ urlpatterns = [
         name="translation_status",
     ),
     path("admin/", admin.site.urls),
+    path("health/", health.health, name="health"),
 ]
 
 urlpatterns += i18n_patterns(
@@ -39,5 +42,8 @@ urlpatterns += i18n_patterns(
     prefix_default_language=True,
 )
 
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# Uploaded images from MEDIA_ROOT, DEBUG on or off (cyberwatch/media.py); none when MEDIA_URL is
+# another host's.
+if not urlsplit(settings.MEDIA_URL).netloc:
+    media_prefix = re.escape(settings.MEDIA_URL.lstrip("/"))
+    urlpatterns.append(re_path(rf"^{media_prefix}(?P<path>.+)$", media.serve, name="media"))

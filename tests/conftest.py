@@ -1,11 +1,21 @@
 import pytest
 
+from .s3 import s3_server  # noqa: F401 — moto's S3 server, a fixture for every test module
+
 
 @pytest.fixture
 def seeded(db):
     from django.core.management import call_command
 
     call_command("seed_content", verbosity=0)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_pages():
+    """Each test starts with a new content version: no page kept by another test is served."""
+    from core import content_version
+
+    content_version.changed()
 
 
 @pytest.fixture(autouse=True)

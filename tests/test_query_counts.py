@@ -8,6 +8,13 @@ from news.views import RELATED_ARTICLES
 from .factories import AdviceFactory, ArticleFactory, CrimeAreaFactory, InitiativeFactory
 
 
+@pytest.fixture(autouse=True)
+def _pages_rendered(settings):
+    """The page's own queries: none kept in the shared cache (tests/test_page_cache.py counts
+    a kept page's, none, and the first request's after a change)."""
+    settings.PAGE_CACHE_SECONDS = 0
+
+
 @pytest.fixture
 def areas(db):
     return [CrimeAreaFactory() for _ in range(4)]

@@ -9,6 +9,14 @@ from django.test.utils import CaptureQueriesContext
 from news.counts import paging as counting
 from news.models import Article
 
+
+@pytest.fixture(autouse=True)
+def _pages_rendered(settings):
+    """The page's own queries: none kept in the shared cache (tests/test_page_cache.py counts
+    a kept page's, none, and the first request's after a change)."""
+    settings.PAGE_CACHE_SECONDS = 0
+
+
 PAGES = [
     "/en/",
     "/en/news/",

@@ -54,7 +54,9 @@ def test_cache_url_chooses_the_cache_and_wins_over_redis_url():
     assert cache_backend(CACHE_URL="dummycache://", REDIS_URL="redis://127.0.0.1:6379/0") == (
         "django.core.cache.backends.dummy.DummyCache"
     )
-    assert cache_backend(REDIS_URL="redis://127.0.0.1:6379/0") == (
-        "django.core.cache.backends.redis.RedisCache"
+    # Django's RedisCache, answering as an empty cache while Redis fails (core/cache.py).
+    assert cache_backend(REDIS_URL="redis://127.0.0.1:6379/0") == "core.cache.ResilientRedisCache"
+    assert cache_backend(CACHE_URL="rediscache://127.0.0.1:6379/0") == (
+        "core.cache.ResilientRedisCache"
     )
     assert cache_backend() == "django.core.cache.backends.locmem.LocMemCache"
