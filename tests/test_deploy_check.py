@@ -22,6 +22,8 @@ SETTINGS_VARIABLES = {
     "SECURE_HSTS_INCLUDE_SUBDOMAINS",
     "SECURE_HSTS_PRELOAD",
     "DJANGO_SETTINGS_MODULE",
+    # Set by the browser tests (Playwright's event loop) in this process: never in production.
+    "DJANGO_ALLOW_ASYNC_UNSAFE",
 }
 
 
