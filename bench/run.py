@@ -1,10 +1,13 @@
 """Measure CyberWatch's public pages under gunicorn with wrk, against a floor (bench/README.md).
 
-    .venv/bin/python bench/run.py [--articles 100000] [--sqlite] [--urls news] [--output FILE]
+    .venv/bin/python bench/run.py [--articles 100000] [--sqlite] [--urls news] [--no-warm]
+                                  [--output FILE]
 
 Builds a fresh database (migrate, seed_content, generate_content, collectstatic), serves it with
 gunicorn, runs wrk on each page, counts each page's SQL queries with Django's test client, and
-prints a Markdown table. Always stops gunicorn and drops the database (unless --keep).
+prints Markdown tables: cold (no cache), then warm (Redis as the cache, in a second gunicorn),
+then churn (the news list while an article is published every second). Always stops gunicorn
+and drops the database (unless --keep).
 """
 
 # Every command run here is this script's own: fixed programs and arguments, no shell.
@@ -18,6 +21,7 @@ import math
 import os
 import re
 import secrets
+import select
 import shutil
 import signal
 import socket
@@ -28,6 +32,7 @@ import sys
 import tempfile
 import time
 import urllib.parse
+from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -42,6 +47,9 @@ DEEP_PAGE = 2500  # measured when the archive has at least DEEP_PAGE pages
 ENGLISH_WORD = "botnet"
 FRENCH_WORDS = "réseau hameçonnage"
 GENERATED_PREFIX = "generated-"
+NEWS_LIST = "/en/news/"  # the page of the churn row
+CHURN_PREFIX = "bench-churn-"  # slugs of the articles the churn row publishes
+REDIS_URL = "redis://127.0.0.1:6379/14"  # a database of its own: flushed before the warm pass
 
 
 def parse_args(argv=None):
@@ -66,9 +74,21 @@ def parse_args(argv=None):
     parser.add_argument(
         "--urls", nargs="+", metavar="TEXT", help="only the URLs containing one of these"
     )
+    parser.add_argument(
+        "--warm",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="after the cold pass, the warm pass and the churn row (default: on)",
+    )
+    parser.add_argument(
+        "--redis",
+        default=REDIS_URL,
+        metavar="URL",
+        help=f"the warm pass's Redis database, flushed first (default {REDIS_URL})",
+    )
     parser.add_argument("--output", type=Path, help="also write the results to this file")
     # Used by the script itself, in a child process that has Django set up.
-    parser.add_argument("--internal", choices=["facts", "queries"], help=argparse.SUPPRESS)
+    parser.add_argument("--internal", choices=["facts", "queries", "churn"], help=argparse.SUPPRESS)
     return parser.parse_args(argv)
 
 
@@ -146,6 +166,13 @@ class PostgresDatabase:
         with self._server() as connection:
             return "PostgreSQL " + connection.execute("SHOW server_version").fetchone()[0]
 
+    def size(self):
+        """Its size on disk, as PostgreSQL prints it (`pg_database_size`)."""
+        with self._server() as connection:
+            return connection.execute(
+                "SELECT pg_size_pretty(pg_database_size(%s))", [self.name]
+            ).fetchone()[0]
+
 
 class SqliteDatabase:
     """A SQLite file in the temporary directory; the marker is a file beside it."""
@@ -181,6 +208,20 @@ class SqliteDatabase:
     def version(self):
         return f"SQLite {sqlite3.sqlite_version}"
 
+    def size(self):
+        """The file's size on disk, with its write-ahead log."""
+        files = [Path(f"{self.path}{suffix}") for suffix in ("", "-wal")]
+        return pretty_size(sum(path.stat().st_size for path in files if path.exists()))
+
+
+def pretty_size(size):
+    """Bytes as PostgreSQL's pg_size_pretty() writes them (powers of 1024)."""
+    for unit in ("bytes", "kB", "MB", "GB"):
+        if size < 10 * 1024:
+            return f"{size:.0f} {unit}"
+        size /= 1024
+    return f"{size:.0f} TB"
+
 
 # The site's environment and its management commands -----------------------------------------
 
@@ -203,6 +244,21 @@ def site_environment(database, scratch):
         "STATIC_ROOT": str(scratch / "static"),
         "MEDIA_ROOT": str(scratch / "media"),
     }
+
+
+def warm_environment(cold, redis_url):
+    """The same settings with Redis as the cache (Django's RedisCache, from REDIS_URL)."""
+    return {**cold, "CACHE_URL": "", "REDIS_URL": redis_url}
+
+
+def flush_redis(url):
+    import redis
+
+    try:
+        redis.Redis.from_url(url).flushdb()
+    except redis.RedisError as error:
+        message = f"Cannot flush Redis at {url} ({error}); or run with --no-warm."
+        raise SystemExit(message) from error
 
 
 def manage(env, *arguments):
@@ -288,7 +344,31 @@ def internal_facts():
         "article": newest.slug if newest else None,
         "crime_area": CrimeArea.objects.first().slug,
         "initiative": Initiative.objects.first().slug,
+        "feed": feed_path(),
     }
+
+
+def feed_path():
+    """The English path of the site's first URL named like `feed` that takes no argument, or
+    None while the site has no feed."""
+    from django.urls import NoReverseMatch, URLResolver, get_resolver, reverse
+    from django.utils import translation
+
+    def names(resolver, namespace=""):
+        for pattern in resolver.url_patterns:
+            if isinstance(pattern, URLResolver):
+                inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+                yield from names(pattern, inner)
+            elif pattern.name and "feed" in pattern.name:
+                yield namespace + pattern.name
+
+    with translation.override("en"):
+        for name in names(get_resolver()):
+            try:
+                return reverse(name)
+            except NoReverseMatch:
+                continue
+    return None
 
 
 def internal_queries(paths):
@@ -306,6 +386,57 @@ def internal_queries(paths):
             response = client.get(path, HTTP_HOST="127.0.0.1")
         counts[path] = [response.status_code, len(queries.captured_queries)]
     return counts
+
+
+def internal_churn():
+    """Publish a new article once a second, each through the model's `save()` (so the signals
+    fire, as when an editor publishes), until a line comes on stdin. Then print the publishes,
+    `[[time, slug], …]`, and once stdin closes delete the articles (signals again), so that
+    the archive is as it was."""
+    from crimes.models import CrimeArea
+    from news.models import Article
+
+    churned = Article.objects.filter(slug__startswith=CHURN_PREFIX)
+    churned.delete()  # left by a run that was killed
+    area = CrimeArea.objects.first()
+    publishes = []
+    print("ready", flush=True)
+    try:
+        while True:
+            started = time.monotonic()
+            slug = publish_article(len(publishes) + 1, area)
+            publishes.append([time.time(), slug])
+            if told_to_stop(within=1 - (time.monotonic() - started)):
+                break
+        print(json.dumps(publishes), flush=True)
+        sys.stdin.read()  # until the benchmark closes it
+    finally:
+        churned.delete()
+
+
+def publish_article(number, area):
+    """A new article, published now with a crime area, as an editor's save makes it."""
+    from news.models import Article
+
+    article = Article(
+        slug=f"{CHURN_PREFIX}{number}",
+        original_language="en",
+        title_en=f"Police take down a botnet ({number})",
+        summary_en="Published by the benchmark's churn row.",
+        body_en="<p>Servers used to control infected computers were seized.</p>",
+    )
+    article.publish()
+    article.save()
+    article.crime_areas.add(area)
+    return article.slug
+
+
+def told_to_stop(within):
+    """Whether a line (or the end) comes on stdin within `within` seconds."""
+    ready, _, _ = select.select([sys.stdin], [], [], max(0.0, within))
+    if ready:
+        sys.stdin.readline()
+    return bool(ready)
 
 
 # The pages ----------------------------------------------------------------------------------
@@ -331,6 +462,8 @@ def pages(facts):
         paths.append(f"/en/news/{facts['article']}/")
     paths.append(f"/en/crimes/{facts['crime_area']}/")
     paths.append(f"/en/initiatives/{facts['initiative']}/")
+    if facts["feed"]:
+        paths.append(facts["feed"])
     return [(urllib.parse.unquote_plus(path), path) for path in paths]
 
 
@@ -354,8 +487,10 @@ def free_port():
         return probe.getsockname()[1]
 
 
-def start_gunicorn(env, port, log):
-    command = [
+def gunicorn_command(port):
+    """The worker count is given here, whatever ./gunicorn.conf.py (read from ROOT, gunicorn's
+    working directory) says, so that runs stay comparable; the rest may come from that file."""
+    return [
         GUNICORN,
         "--workers",
         str(WORKERS),
@@ -367,20 +502,61 @@ def start_gunicorn(env, port, log):
         str(ROOT),
         "cyberwatch.wsgi:application",
     ]
+
+
+def gunicorn_settings(env):
+    """The workers, worker class and threads of the command above, as gunicorn resolves them
+    (`--print-config`: the command line over gunicorn.conf.py over the defaults)."""
+    printed = subprocess.run(
+        [*gunicorn_command(0), "--print-config"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    settings = dict(re.findall(r"^(\w+)\s+= (.*)$", printed, re.MULTILINE))
+    return {name: settings.get(name, "?") for name in ("workers", "worker_class", "threads")}
+
+
+def start_gunicorn(env, port, log):
     # Its own session: Ctrl-C reaches this script, which then stops gunicorn itself.
     return subprocess.Popen(
-        command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+        gunicorn_command(port),
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
     )
 
 
-def status_of(port, path, timeout=30):
-    """The HTTP status of one GET, redirects not followed."""
+@contextmanager
+def serving(env, log_path):
+    """A gunicorn answering on a free port, stopped at the end: yields (its process, the port)."""
+    port = free_port()
+    with log_path.open("w") as log:
+        server = start_gunicorn(env, port, log)
+        try:
+            wait_until_up(server, port, log_path)
+            yield server, port
+        finally:
+            stop(server)
+
+
+def get(port, path, timeout=30):
+    """The HTTP status and body of one GET, redirects not followed."""
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
     try:
         connection.request("GET", path)
-        return connection.getresponse().status
+        response = connection.getresponse()
+        return response.status, response.read().decode(errors="replace")
     finally:
         connection.close()
+
+
+def status_of(port, path, timeout=30):
+    return get(port, path, timeout)[0]
 
 
 def wait_until_up(server, port, log_path, seconds=60):
@@ -475,16 +651,121 @@ def measure(port, label, path, args):
     return result
 
 
+# Passes: a gunicorn each, cold then warm; the churn row in the warm one ----------------------
+
+
+def measure_pass(env, log_path, selected, args, churn=False):
+    """Every selected page on one gunicorn, then (if `churn`) the churn row on the same server,
+    then each page's SQL queries: `{"rows", "rss", "churn"}`."""
+    with serving(env, log_path) as (server, port):
+        say(f"Measuring {len(selected)} URLs on port {port} ({log_path.stem}).")
+        rows = [
+            {"label": label, "path": path, **measure(port, label, path, args)}
+            for label, path in selected
+        ]
+        churned = measure_churn(env, log_path.parent, port, args) if churn else None
+        rss = worker_rss(server.pid)
+    counts = run_internal(env, "queries", [path for _label, path in selected])
+    for row in rows:
+        row["queries"] = counts[row["path"]][1]
+    return {"rows": rows, "rss": rss, "churn": churned}
+
+
+class Churn:
+    """The `--internal churn` process, publishing an article a second from its start until
+    `stop()`; on leaving the `with`, it deletes its articles and ends."""
+
+    def __init__(self, env, scratch):
+        self.log_path = scratch / "churn.log"
+        self.env = env
+
+    def __enter__(self):
+        self.log = self.log_path.open("w")
+        self.process = subprocess.Popen(
+            [PYTHON, __file__, "--internal", "churn"],
+            cwd=ROOT,
+            env=self.env,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=self.log,
+            text=True,
+        )
+        self._line()  # "ready": Django is set up, the first publish is on its way
+        return self
+
+    def _line(self):
+        line = self.process.stdout.readline()
+        if not line:
+            self.process.wait()
+            raise SystemExit(f"The churn process failed:\n{self.log_path.read_text()}")
+        return line
+
+    def stop(self):
+        """Stops publishing; returns the publishes, `[[time, slug], …]`."""
+        try:
+            self.process.stdin.write("stop\n")
+            self.process.stdin.flush()
+        except BrokenPipeError:
+            pass  # it has ended: _line() says why
+        return json.loads(self._line())
+
+    def __exit__(self, *exception):
+        self.process.stdin.close()  # its cue to delete its articles
+        try:
+            self.process.wait(timeout=120)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        self.log.close()
+
+
+def measure_churn(env, scratch, port, args):
+    """The news list under wrk while an article is published every second (each publish makes
+    every page render again); only the publishes during the measured seconds are counted. Then
+    one GET checks that the list shows the last one."""
+    url = f"http://127.0.0.1:{port}{NEWS_LIST}"
+    say(f"  churn: {NEWS_LIST} while an article is published every second")
+    with Churn(env, scratch) as churn:
+        wrk(url, args.warmup, args)
+        started = time.time()
+        result = parse_wrk(wrk(url, args.duration, args))
+        ended = time.time()
+        publishes = churn.stop()
+        status, body = get(port, NEWS_LIST)
+    result["publishes"] = sum(started <= moment <= ended for moment, _slug in publishes)
+    result["seconds"] = ended - started
+    result["status"] = status
+    result["errors"] += status != 200
+    result["fresh"] = f"/news/{publishes[-1][1]}/" in body
+    say(
+        f"  churn: {result['rps']:.0f} req/s, p50 {result['p50']:.1f} ms, "
+        f"{result['publishes']} publishes"
+    )
+    return result
+
+
 # Report -------------------------------------------------------------------------------------
 
 
-def table(rows, floor_rps):
+def markdown(header, rows):
+    """A Markdown table: the first column left-aligned, the others (figures) right-aligned."""
+    lines = [header, ["---", *["---:"] * (len(header) - 1)], *rows]
+    return "\n".join("| " + " | ".join(cells) + " |" for cells in lines)
+
+
+def errors_cell(row):
+    errors = str(row["errors"])
+    if row["status"] != 200:
+        errors += f" (HTTP {row['status']})"
+    return errors
+
+
+def table(rows):
+    """The pages of one pass, each as a share of the floor's req/s in the same pass."""
+    floor_rps = next((row["rps"] for row in rows if row["path"] == "/floor/"), 0)
     header = ["URL", "req/s", "p50 ms", "p99 ms", "errors", "% of floor", "SQL queries"]
-    lines = [header, ["---", *["---:"] * (len(header) - 1)]]
+    lines = []
     for row in rows:
-        errors = str(row["errors"])
-        if row["status"] != 200:
-            errors += f" (HTTP {row['status']})"
         share = f"{100 * row['rps'] / floor_rps:.1f}" if floor_rps else "–"
         lines.append(
             [
@@ -492,12 +773,51 @@ def table(rows, floor_rps):
                 f"{row['rps']:.0f}",
                 f"{row['p50']:.1f}",
                 f"{row['p99']:.1f}",
-                errors,
+                errors_cell(row),
                 share,
                 str(row["queries"]),
             ]
         )
-    return "\n".join("| " + " | ".join(cells) + " |" for cells in lines)
+    return markdown(header, lines)
+
+
+def medians(rows):
+    timed = [row for row in rows if not math.isnan(row["p50"])] or rows
+    slowest = max(timed, key=lambda row: row["p50"])
+    return (
+        f"Slowest median (p50): {slowest['p50']:.1f} ms (`{slowest['label']}`); "
+        f"median of the medians: {statistics.median(row['p50'] for row in timed):.1f} ms."
+    )
+
+
+def rss_line(rss, when):
+    return f"Worker RSS after the {when}: " + ", ".join(f"{size:.1f} MB" for size in rss) + "."
+
+
+def churn_section(churn, cold_rows):
+    cold = next((row for row in cold_rows if row["path"] == NEWS_LIST), None)
+    header = ["URL", "req/s", "p50 ms", "p99 ms", "errors", "publishes", "cold req/s", "of cold"]
+    row = [
+        f"`{NEWS_LIST}`",
+        f"{churn['rps']:.0f}",
+        f"{churn['p50']:.1f}",
+        f"{churn['p99']:.1f}",
+        errors_cell(churn),
+        str(churn["publishes"]),
+        f"{cold['rps']:.0f}" if cold else "–",
+        f"{100 * churn['rps'] / cold['rps']:.0f} %" if cold and cold["rps"] else "–",
+    ]
+    return [
+        "## Churn: the news list while an article is published every second",
+        "",
+        markdown(header, [row]),
+        "",
+        f"Publishes: {churn['publishes']} in the {churn['seconds']:.1f} s measured, each a new "
+        "article saved published through `Article.save()` (signals fired) by a separate "
+        "process, which deletes them afterwards. After the last one, the list "
+        + ("showed it." if churn["fresh"] else "**did not show it** (a stale page)."),
+        "",
+    ]
 
 
 def machine():
@@ -519,37 +839,67 @@ def commit():
     return result.stdout.strip() + (" with uncommitted changes" if dirty.strip() else "")
 
 
-def report(args, database, facts, generation, rows, rss):
-    floor_rps = next((row["rps"] for row in rows if row["path"] == "/floor/"), 0)
-    timed = [row for row in rows if not math.isnan(row["p50"])] or rows
-    slowest = max(timed, key=lambda row: row["p50"])
+def server_description(server):
+    threads = f", {server['threads']} threads each" if server["threads"] not in ("1", "?") else ""
+    return (
+        f"gunicorn, {server['workers']} workers ({server['worker_class']}{threads}), "
+        "DEBUG off, CONN_MAX_AGE=600"
+    )
+
+
+def header(args, run):
+    facts, database = run["facts"], run["database"]
     when = datetime.datetime.now().astimezone().isoformat(timespec="minutes")
+    generation = run["generation"]
     generated = f"{facts['generated']:,} generated" + (
         f" in {generation:.1f} s" if generation is not None else ", database reused"
     )
-    return "\n".join(
-        [
-            "# CyberWatch benchmark",
+    return [
+        "# CyberWatch benchmark",
+        "",
+        f"- Date: {when}; commit {commit()}",
+        f"- Machine: {machine()}",
+        f"- Database: {database.version()}; {facts['articles']:,} articles "
+        f"({generated}; {facts['published']:,} published); {run['size']} on disk",
+        f"- Server: {server_description(run['server'])}",
+        f"- Load: wrk, {min(args.threads, args.connections)} threads, "
+        f"{args.connections} connections, {args.duration} s a URL after a "
+        f"{args.warmup} s warm-up",
+        "",
+    ]
+
+
+def report(args, run):
+    cold = run["cold"]
+    lines = [
+        *header(args, run),
+        "## Cold: no cache (`CACHE_URL=dummycache://`)",
+        "",
+        table(cold["rows"]),
+        "",
+        medians(cold["rows"]),
+        "",
+        rss_line(cold["rss"], "cold pass"),
+        "",
+    ]
+    warm = run["warm"]
+    if warm:
+        lines += [
+            f"## Warm: Redis as the cache (`REDIS_URL={args.redis}`, flushed first), "
+            "shares of this server's floor",
             "",
-            f"- Date: {when}; commit {commit()}",
-            f"- Machine: {machine()}",
-            f"- Database: {database.version()}; {facts['articles']:,} articles "
-            f"({generated}; {facts['published']:,} published)",
-            f"- Server: gunicorn, {WORKERS} sync workers, DEBUG off, CONN_MAX_AGE=600, "
-            "no cache (cold)",
-            f"- Load: wrk, {min(args.threads, args.connections)} threads, "
-            f"{args.connections} connections, {args.duration} s a URL after a "
-            f"{args.warmup} s warm-up",
+            table(warm["rows"]),
             "",
-            table(rows, floor_rps),
+            medians(warm["rows"]),
             "",
-            f"Slowest median (p50): {slowest['p50']:.1f} ms (`{slowest['label']}`); "
-            f"median of the medians: {statistics.median(row['p50'] for row in timed):.1f} ms.",
-            "",
-            "Worker RSS after the run: " + ", ".join(f"{size:.1f} MB" for size in rss) + ".",
+            rss_line(warm["rss"], "warm pass" + (" and the churn row" if warm["churn"] else "")),
             "",
         ]
-    )
+        if warm["churn"]:
+            lines += churn_section(warm["churn"], cold["rows"])
+        else:
+            lines += [f"No churn row: `{NEWS_LIST}` was not among the URLs.", ""]
+    return "\n".join(lines)
 
 
 # Main ---------------------------------------------------------------------------------------
@@ -563,41 +913,39 @@ def check_tools():
 
 def benchmark(args, database, scratch):
     env = site_environment(database, scratch)
-    generation = build(database, args, env)
+    run = {"database": database, "generation": build(database, args, env)}
+    run["size"] = database.size()
     manage(env, "collectstatic", "--noinput", "--verbosity", "0")
-    facts = run_internal(env, "facts")
-    selected = chosen(pages(facts), args.urls)
+    run["facts"] = run_internal(env, "facts")
+    run["server"] = gunicorn_settings(env)
+    selected = chosen(pages(run["facts"]), args.urls)
+    run["cold"] = measure_pass(env, scratch / "cold.log", selected, args)
+    run["warm"] = None
+    if args.warm:
+        flush_redis(args.redis)
+        churn = any(path == NEWS_LIST for _label, path in selected)
+        warm_env = warm_environment(env, args.redis)
+        run["warm"] = measure_pass(warm_env, scratch / "warm.log", selected, args, churn)
+    return report(args, run)
 
-    port = free_port()
-    log_path = scratch / "gunicorn.log"
-    with log_path.open("w") as log:
-        server = start_gunicorn(env, port, log)
-        try:
-            wait_until_up(server, port, log_path)
-            say(f"Measuring {len(selected)} URLs on port {port}.")
-            rows = [
-                {"label": label, "path": path, **measure(port, label, path, args)}
-                for label, path in selected
-            ]
-            rss = worker_rss(server.pid)
-        finally:
-            stop(server)
 
-    counts = run_internal(env, "queries", [path for _label, path in selected])
-    for row in rows:
-        row["queries"] = counts[row["path"]][1]
-    return report(args, database, facts, generation, rows, rss)
+def internal(mode):
+    """A step run in a child process with Django set up (see run_internal and Churn)."""
+    import django
+
+    django.setup()
+    if mode == "churn":
+        internal_churn()
+        return
+    payload = json.load(sys.stdin)
+    result = internal_facts() if mode == "facts" else internal_queries(payload)
+    print(json.dumps(result))
 
 
 def main():
     args = parse_args()
     if args.internal:
-        import django
-
-        django.setup()
-        payload = json.load(sys.stdin)
-        result = internal_facts() if args.internal == "facts" else internal_queries(payload)
-        print(json.dumps(result))
+        internal(args.internal)
         return
     if args.articles < 0:
         raise SystemExit("--articles must be 0 or more.")
