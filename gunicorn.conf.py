@@ -32,10 +32,16 @@ threads = int(os.environ.get("GUNICORN_THREADS", "4"))
 timeout = 30
 # After a stop or a reload, the requests under way get this long to finish.
 graceful_timeout = 30
-# An idle connection from the load balancer is kept this long (seconds), held by no thread.
-# Above the balancer's own idle time-out (60 s on the common ones): the balancer closes it first,
-# never sending a request on a connection gunicorn is closing (an error 502 for the visitor).
-keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", "75"))
+# No keep-alive by default: each connection is closed after its answer, so that the kernel
+# hands every request to whichever worker accepts first. A threaded worker keeps the
+# connections it accepted: with keep-alive, a few long-lived connections from the load
+# balancer (or wrk's 8) split unevenly between the workers, and one worker, one core under
+# the GIL, served most of them while the other idled: the same kept page measured 896 to
+# 2,258 req/s from one run to the next, against 1,812 to 1,896 closed after each answer.
+# GUNICORN_KEEPALIVE=75 (seconds, above the balancer's own idle time-out, so that it closes
+# first and never sends a request on a connection gunicorn is closing) where the balancer
+# spreads enough connections for that not to matter.
+keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", "0"))
 
 # The app logs one line per request with its id (core/requestlog.py); gunicorn's access log
 # only when asked (GUNICORN_ACCESS_LOG=- for stdout).

@@ -180,3 +180,17 @@ def test_https_is_known_from_the_proxys_header_without_trusting_it_from_anyone(s
     assert scheme_of(server, **{"X-Forwarded-Proto": "https"}) == "https"
     untrusted = start_server(FORWARDED_ALLOW_IPS="192.0.2.1")
     assert scheme_of(untrusted, **{"X-Forwarded-Proto": "https"}) == "http"
+
+
+def test_static_files_are_served_compressed_under_hashed_names_cached_for_good(server):
+    static = static_file_path(server.static_root)
+    assert re.search(r"/site\.[0-9a-f]{12}\.css$", static)
+    plain = servers.request(server.port, "GET", static)
+    compressed = servers.request(server.port, "GET", static, {"Accept-Encoding": "gzip"})
+    assert compressed.status == plain.status == 200
+    assert compressed.headers["content-encoding"] == "gzip"
+    assert len(compressed.body) < len(plain.body) / 2
+    assert "immutable" in compressed.headers["cache-control"]
+    max_age = int(re.search(r"max-age=(\d+)", compressed.headers["cache-control"]).group(1))
+    assert max_age >= 365 * 24 * 3600
+    assert "Accept-Encoding" in compressed.headers["vary"]
