@@ -26,6 +26,12 @@ def database_unavailable(request):
     return response
 
 
+def logged_unavailable(request, error):
+    """The 503 page for a database `error`, logged with it."""
+    logger.error("Database unavailable: %s", error, exc_info=error)
+    return database_unavailable(request)
+
+
 class DatabaseUnavailableMiddleware:
     """Turns a database that refuses, times out or drops the connection during a view into
     the 503 page. Errors raised by other middleware reach `server_error` below instead."""
@@ -38,8 +44,7 @@ class DatabaseUnavailableMiddleware:
 
     def process_exception(self, request, exception):
         if isinstance(exception, DATABASE_UNAVAILABLE):
-            logger.error("Database unavailable: %s", exception, exc_info=exception)
-            return database_unavailable(request)
+            return logged_unavailable(request, exception)
         return None
 
 

@@ -22,7 +22,6 @@ stay.
 import dataclasses
 import functools
 import hashlib
-import logging
 import re
 from pathlib import Path
 
@@ -35,9 +34,7 @@ from django.utils.cache import get_conditional_response, patch_vary_headers, set
 from core import content_version
 from core.cache import is_shared_cache_off
 from core.languages import language_codes
-from core.outage import DATABASE_UNAVAILABLE, database_unavailable
-
-logger = logging.getLogger(__name__)
+from core.outage import DATABASE_UNAVAILABLE, logged_unavailable
 
 MAX_QUERY_LENGTH = 200  # characters of query string a kept page may have
 PRIVATE = "private, no-store"
@@ -159,9 +156,8 @@ class PublicPageCaching:
         page, in the page's language (LocaleMiddleware, which would activate it, comes later),
         without a second wait for the database in the view. Pages kept are served meanwhile
         as long as that moment is known."""
-        logger.error("Database unavailable: %s", error, exc_info=error)
         with translation.override(translation.get_language_from_path(request.path_info)):
-            return database_unavailable(request)
+            return logged_unavailable(request, error)
 
     def kept_or_rendered(self, request, key, current):
         """The kept page if it is still good, else the page rendered now (and kept)."""

@@ -29,3 +29,14 @@ def _default_language():
     translation.activate(settings.LANGUAGE_CODE)
     yield
     translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(scope="session")
+def static_root(tmp_path_factory):
+    """Static files collected once a session as a deployment collects them (hashed, compressed
+    names, manifest), for the app servers of tests/servers.py."""
+    from .servers import collect_static
+
+    root = tmp_path_factory.mktemp("static")
+    collect_static(root)
+    return root

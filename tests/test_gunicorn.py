@@ -27,12 +27,10 @@ FAST = 0.1  # seconds
 
 
 @pytest.fixture
-def start_server(transactional_db, tmp_path):
+def start_server(transactional_db, static_root):
     """Starts the site under gunicorn with the repository's configuration and 2 workers;
     `environment` adds to the production one."""
     servers.require_postgresql()
-    static_root = tmp_path / "static"
-    servers.collect_static(static_root)
     started = []
 
     def start(**environment):

@@ -3,7 +3,6 @@ PostgreSQL and Redis (tests/servers.py). An edit made through one is on the othe
 answer; a server whose Redis is gone still serves; media uploaded through one is served to the
 other's visitors from the shared S3-compatible storage (moto's server, tests/s3.py)."""
 
-import socket
 import uuid
 
 import pytest
@@ -15,10 +14,10 @@ from news.models import Article
 from .servers import (
     Browser,
     Server,
-    collect_static,
     database_url,
     form_errors,
     form_fields,
+    free_port,
     production_environment,
     redis_url,
     replaced,
@@ -30,13 +29,6 @@ pytestmark = pytest.mark.slow
 
 LANGUAGES = ("en", "fr", "es", "ar")
 PASSWORD = "a long passphrase"
-
-
-@pytest.fixture(scope="session")
-def static_root(tmp_path_factory):
-    root = tmp_path_factory.mktemp("static")
-    collect_static(root)
-    return root
 
 
 @pytest.fixture
@@ -105,10 +97,7 @@ def test_an_edit_through_one_server_is_on_the_others_next_answer(environment, se
 
 
 def test_a_server_whose_redis_is_gone_still_serves_and_says_so_on_health(environment, servers):
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        gone = probe.getsockname()[1]  # nothing listens here once the probe is closed
-    environment["REDIS_URL"] = f"redis://127.0.0.1:{gone}/0"
+    environment["REDIS_URL"] = f"redis://127.0.0.1:{free_port()}/0"  # nothing listens there
     server = servers(environment, "no-redis")
     for url in ["/en/", "/en/news/", "/ar/news/", "/fr/crimes/"]:
         assert server.get(url).status == 200, url
