@@ -10,9 +10,15 @@ sessions live in the database, CSRF in a cookie.
 
 `check()` is `/health/`'s question: a real round trip, past the interval, that raises when the
 cache does not answer.
+
+`set_announced()` and `subscription()` let each process keep a copy of a value in its own
+memory and know, without a round trip, when another server changed it: the value is written
+with a message on a channel in one transaction, and every process reads its subscription to
+that channel (without waiting) before it trusts its copy (core/content_version.py's version).
 """
 
 import logging
+import os
 import threading
 import time
 
@@ -21,7 +27,9 @@ from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.dummy import DummyCache
 from django.core.cache.backends.redis import RedisCache
 from django.dispatch import Signal
+from redis.backoff import NoBackoff
 from redis.exceptions import RedisError
+from redis.retry import Retry
 
 logger = logging.getLogger(__name__)
 
@@ -145,6 +153,101 @@ class ResilientRedisCache(RedisCache):
         self._cache.get_client(write=True).ping()
         self._outage.answered(self._location)
 
+    def set_announced(self, key, value, channel, timeout=DEFAULT_TIMEOUT):
+        """`set()`, and a message on `channel`, both or neither (MULTI/EXEC)."""
+
+        def write():
+            client = self._cache.get_client(write=True)
+            with client.pipeline(transaction=True) as pipeline:
+                self._set_in(pipeline, key, value, timeout)
+                pipeline.publish(self.make_and_validate_key(channel), b"")
+                pipeline.execute()
+
+        self._call(None, write)
+
+    def _set_in(self, pipeline, key, value, timeout):
+        """What RedisCacheClient.set() sends, sent in `pipeline`."""
+        key = self.make_and_validate_key(key)
+        value = self._cache._serializer.dumps(value)
+        timeout = self.get_backend_timeout(timeout)
+        if timeout == 0:
+            pipeline.delete(key)
+        else:
+            pipeline.set(key, value, ex=timeout)
+
+    def subscription(self, channel):
+        return Subscription.of(self, channel)
+
+
+class Subscription:
+    """This process's subscription to `channel` on one Redis: `mark()` reads what came on it
+    without waiting and answers a number that changes whenever a message came; None while the
+    process is not subscribed (not yet, or Redis failed: nothing may be trusted then).
+
+    A copy taken with mark `m` stands as long as `mark()` still answers `m`: Redis sends a
+    message of `set_announced()` to the subscribers in the same turn of its event loop as its
+    answer to the writer, so the message is there before a request that follows the change
+    (the writer's own process drops its copy itself). One connection a process, opened on first use
+    and again after a failure (at most once per RETRY_AFTER), never retried silently: messages
+    missed while reconnecting would go unseen."""
+
+    _by_channel = {}
+    _lock = threading.Lock()
+
+    def __init__(self, cache, channel):
+        self.cache = cache
+        self.channel = cache.make_and_validate_key(channel)
+        self.lock = threading.Lock()
+        self.connection = None
+        self.pid = None
+        self.count = 0
+        self.next_attempt = 0.0
+
+    @classmethod
+    def of(cls, cache, channel):
+        with cls._lock:
+            key = (cache._location, channel)
+            if key not in cls._by_channel:
+                cls._by_channel[key] = cls(cache, channel)
+            return cls._by_channel[key]
+
+    def mark(self):
+        with self.lock:
+            if self.pid != os.getpid():  # a forked worker: its parent's socket is not its own
+                self.connection, self.pid = None, os.getpid()
+            if self.cache._outage.skipping():
+                self._close()
+                return None
+            try:
+                if self.connection is None and not self._subscribe():
+                    return None
+                while self.connection.can_read(timeout=0):
+                    self.connection.read_response(push_request=True)
+                    self.count += 1
+            except UNAVAILABLE:
+                # Redis itself failing is logged by the cache's calls; this only stops trusting.
+                self._close()
+                return None
+            return self.count
+
+    def _subscribe(self):
+        if time.monotonic() < self.next_attempt:
+            return False
+        self.next_attempt = time.monotonic() + self.cache._outage.retry_after
+        pool = self.cache._cache.get_client(write=True).connection_pool
+        options = {**pool.connection_kwargs, "retry": Retry(NoBackoff(), 0)}
+        connection = pool.connection_class(**options)
+        connection.send_command("SUBSCRIBE", self.channel)
+        connection.read_response(push_request=True)  # confirmed: from here on, nothing is missed
+        self.connection = connection
+        self.count += 1
+        return True
+
+    def _close(self):
+        if self.connection is not None:
+            self.connection.disconnect()
+            self.connection = None
+
 
 def check(alias="default"):
     """Raises when the cache `alias` does not answer (`/health/`); None when it does. Without
@@ -162,3 +265,17 @@ def check(alias="default"):
 def is_shared_cache_off(alias="default"):
     """Whether the cache is the dummy one (`CACHE_URL=dummycache://`): nothing is kept."""
     return isinstance(caches[alias], DummyCache)
+
+
+def set_announced(cache, key, value, channel, timeout=DEFAULT_TIMEOUT):
+    """`cache.set()`, announced on `channel` to the subscribed processes when `cache` is
+    Redis (a process-local cache has no other process to tell)."""
+    if isinstance(cache, ResilientRedisCache):
+        cache.set_announced(key, value, channel, timeout)
+    else:
+        cache.set(key, value, timeout)
+
+
+def subscription(cache, channel):
+    """This process's Subscription to `channel` on `cache`; None when `cache` is not Redis."""
+    return cache.subscription(channel) if isinstance(cache, ResilientRedisCache) else None

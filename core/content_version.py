@@ -11,23 +11,29 @@ comes with the next such moment (`Current.until`): a cached page is not served f
 on. It is read from the database once per version, on the first request that needs it, and
 kept beside the version it was read for, so that a moment read before a change is never taken
 for the one after it.
+
+Each process keeps the version it last read (`trusted()`), with its subscription's mark at the
+time (core/cache.py): a new version is written with a message on `CHANGES`, so the copy stands
+until a message comes, or the next scheduled moment, and a kept page the process holds itself
+is served without asking the cache (cyberwatch/caching.py).
 """
 
 import dataclasses
 import uuid
 
 from django.apps import apps
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
 
-from .cache import recovered
+from .cache import recovered, set_announced, subscription
 from .languages import TranslatedContent
 from .publishing import Publishable
 
 VERSION_KEY = "content:version"
 NEXT_KEY = "content:next"  # (the version it was read for, the moment as a timestamp or None)
+CHANGES = "content:changes"  # the channel on which a new version is announced
 
 
 @dataclasses.dataclass(frozen=True)
@@ -38,6 +44,19 @@ class Current:
     version: str
     until: float | None
     entries: dict
+
+
+@dataclasses.dataclass(frozen=True)
+class Copy:
+    """This process's copy of the version: `current` as read when the mark of its subscription
+    `changes` was `mark`."""
+
+    changes: object
+    mark: int
+    current: Current
+
+
+_copy = None  # this process's Copy, or None
 
 
 def changed():
@@ -77,12 +96,28 @@ def _linked(sender, instance, action, **kwargs):
 
 
 def _new_version():
-    cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
+    global _copy
+    set_announced(caches["default"], VERSION_KEY, uuid.uuid4().hex, CHANGES, timeout=None)
+    _copy = None  # this process knows at once; the others when the message reaches them
+
+
+def trusted(now):
+    """The `Current` version (without entries) as this process may take it without asking the
+    cache: read after the last change announced, and before the next scheduled moment; None
+    when it must ask (`current()`)."""
+    copy = _copy
+    if copy is None or (copy.current.until is not None and now >= copy.current.until):
+        return None
+    changes = subscription(caches["default"], CHANGES)
+    return copy.current if changes is copy.changes and changes.mark() == copy.mark else None
 
 
 def current(*keys):
     """The `Current` version, with the entries of `keys`, in one round trip to the cache; None
     when the cache keeps nothing (unavailable: pages are then neither read nor stored)."""
+    global _copy
+    changes = subscription(caches["default"], CHANGES)
+    mark = changes and changes.mark()  # before the round trip: what comes during it counts
     entries = cache.get_many([VERSION_KEY, NEXT_KEY, *keys])
     version = entries.pop(VERSION_KEY, None)
     if version is None:
@@ -96,6 +131,7 @@ def current(*keys):
     if read_for != version or (until is not None and until <= now):
         until = next_scheduled_moment(timezone.now())
         cache.set(NEXT_KEY, (version, until), timeout=None)
+    _copy = Copy(changes, mark, Current(version, until, {})) if mark is not None else None
     return Current(version, until, entries)
 
 

@@ -6,9 +6,12 @@ pages, those under a language prefix (`/en/`, `/ar/news/…`; feeds too), read w
 - *Anonymous visitors* (no session cookie) get the page from the shared cache (Redis on several
   servers) when it was rendered for the content's current version (core/content_version.py)
   and before its next scheduled change; else it is rendered and kept. One round trip to the
-  cache a request. The key is the host, the scheme, the path and the query string with its
-  parameters in order; a query string longer than `MAX_QUERY_LENGTH` is served, not kept (the
-  words filter is kept, within that bound). Only complete 200 answers without a cookie are kept.
+  cache a request, or none: each process also keeps the pages it served in its own memory
+  (`LocalPages`, at most PAGE_CACHE_LOCAL_BYTES), and serves one of them without asking while
+  its copy of the version stands (`content_version.trusted()`). The key is the host, the
+  scheme, the path and the query string with its parameters in order; a query string longer
+  than `MAX_QUERY_LENGTH` is served, not kept (the words filter is kept, within that bound).
+  Only complete 200 answers without a cookie are kept.
 - Their answers say `Cache-Control: public, max-age=PUBLIC_MAX_AGE` (no longer than until the
   next scheduled change), carry an `ETag`, and a request with a matching `If-None-Match` gets a
   304. `Vary: Cookie`: a signed-in person's page is not the visitor's.
@@ -23,8 +26,10 @@ import dataclasses
 import functools
 import hashlib
 import re
+import threading
 from pathlib import Path
 
+import cachetools
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse
@@ -55,11 +60,35 @@ class Kept:
     def of(cls, response, version, until):
         return cls(version, until, response.status_code, tuple(response.items()), response.content)
 
-    def response(self):
+    def hit(self):
+        """The kept page, as a response saying it came from the cache."""
         response = HttpResponse(self.content, status=self.status)
         for name, value in self.headers:
             response[name] = value
+        response["X-Cache"] = "hit"
         return response
+
+
+class LocalPages:
+    """Kept pages in this process's memory, the least recently served dropped first past
+    `max_bytes` of content; good for the version they were rendered for, like the shared
+    cache's."""
+
+    def __init__(self, max_bytes):
+        self.pages = cachetools.LRUCache(max_bytes, getsizeof=lambda kept: len(kept.content) + 1)
+        self.lock = threading.Lock()
+
+    def get(self, key, version, now):
+        with self.lock:
+            kept = self.pages.get(key)
+        if kept is not None and kept.version == version and now < kept.until:
+            return kept
+        return None
+
+    def keep(self, key, kept):
+        if len(kept.content) < self.pages.maxsize:
+            with self.lock:
+                self.pages[key] = kept
 
 
 @functools.cache
@@ -134,12 +163,15 @@ class PublicPageCaching:
     def __init__(self, get_response):
         self.get_response = get_response
         self.keeps_pages = settings.PAGE_CACHE_SECONDS > 0 and not is_shared_cache_off()
+        self.local = LocalPages(settings.PAGE_CACHE_LOCAL_BYTES)
 
     def __call__(self, request):
         if not is_public(request):
             return self.get_response(request)
         until = None
         key = self.keeps_pages and not may_be_signed_in(request) and page_key(request)
+        if key and (kept := self.local_page(key)):
+            return self.with_headers(request, kept.hit(), kept.until)
         try:
             current = content_version.current(key) if key else None
         except DATABASE_UNAVAILABLE as error:
@@ -159,21 +191,28 @@ class PublicPageCaching:
         with translation.override(translation.get_language_from_path(request.path_info)):
             return logged_unavailable(request, error)
 
+    def local_page(self, key):
+        """The page this process keeps for `key`, if it may be served without asking."""
+        now = timezone.now().timestamp()
+        current = content_version.trusted(now)
+        return current and self.local.get(key, current.version, now)
+
     def kept_or_rendered(self, request, key, current):
         """The kept page if it is still good, else the page rendered now (and kept)."""
         now = timezone.now().timestamp()
         kept = current.entries.get(key)
         if kept is not None and kept.version == current.version and now < kept.until:
-            response = kept.response()
-            response["X-Cache"] = "hit"
-            return response, kept.until
+            self.local.keep(key, kept)
+            return kept.hit(), kept.until
         response = self.get_response(request)
         until = now + settings.PAGE_CACHE_SECONDS
         if current.until is not None:
             until = min(until, current.until)
         if request.method == "GET" and keepable(response):
             set_response_etag(response)
-            cache.set(key, Kept.of(response, current.version, until), settings.PAGE_CACHE_SECONDS)
+            kept = Kept.of(response, current.version, until)
+            cache.set(key, kept, settings.PAGE_CACHE_SECONDS)
+            self.local.keep(key, kept)
         response["X-Cache"] = "miss"
         return response, current.until
 

@@ -158,7 +158,7 @@ def postgresql_options(**environment):
 def test_postgresql_connections_carry_the_timeouts_from_the_environment():
     options = postgresql_options(DATABASE_CONNECT_TIMEOUT="7", DATABASE_STATEMENT_TIMEOUT="1234")
     assert options["connect_timeout"] == 7
-    assert options["options"].startswith("-c statement_timeout=1234 ")
+    assert options["options"].startswith("-c jit=off -c statement_timeout=1234 ")
 
 
 def test_postgresql_queries_are_prepared_unless_turned_off():
@@ -168,12 +168,18 @@ def test_postgresql_queries_are_prepared_unless_turned_off():
     transaction-mode pooler."""
     assert postgresql_options() == {
         "connect_timeout": 3,
-        "options": "-c statement_timeout=15000 -c plan_cache_mode=auto",
+        "options": "-c jit=off -c statement_timeout=15000 -c plan_cache_mode=auto",
         "server_side_binding": True,
         "prepare_threshold": 2,
     }
     off = postgresql_options(DATABASE_PREPARED="0")
-    assert off == {"connect_timeout": 3, "options": "-c statement_timeout=15000"}
+    assert off == {"connect_timeout": 3, "options": "-c jit=off -c statement_timeout=15000"}
+
+
+def test_postgresql_compiles_no_query_unless_asked():
+    """JIT compilation cost the words filter's aggregate more than it saved (settings)."""
+    assert "-c jit=off" in postgresql_options()["options"]
+    assert "jit" not in postgresql_options(DATABASE_JIT="1")["options"]
 
 
 @pytest.mark.django_db
@@ -189,6 +195,8 @@ def test_the_statement_timeout_reaches_the_database_server():
         assert cursor.fetchone()[0] == f"{settings.DATABASE_STATEMENT_TIMEOUT // 1000}s"
         cursor.execute("SHOW plan_cache_mode")
         assert cursor.fetchone()[0] == "auto"
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone()[0] == "off"
 
 
 @pytest.mark.django_db(transaction=True)
