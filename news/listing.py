@@ -30,9 +30,25 @@ def stored(query, now, crime_areas):
     return counts, SeekableArticles(counts, query, cards)
 
 
+def _texts(words):
+    return tuple(word_texts(words, language_codes(), connection.vendor, SEARCHED_FIELDS).values())
+
+
+def latest(words, query, now, page_language, crime_areas, number):
+    """The `number` newest articles matching `words` (none: any) and `query`, as cards, with
+    nothing counted: a feed's items."""
+    if words:
+        found = public.word_cards(
+            now, _texts(words), query, page_language=page_language, offset=0, stop=number
+        )
+    else:
+        found = public.list_cards(now, query, None, offset=0, stop=number)
+    return crime_area_public.with_crime_areas(found, crime_areas)
+
+
 def searched(words, query, now, page_language, crime_areas):
     """The articles matching `words` (as a page in `page_language` shows them) and `query`."""
-    texts = tuple(word_texts(words, language_codes(), connection.vendor, SEARCHED_FIELDS).values())
+    texts = _texts(words)
     counts = fold_counted(public.word_counts(now, texts, query, page_language=page_language))
 
     def cards(start, stop):

@@ -96,6 +96,8 @@ class Article(
     # Blank in any one language: only the original language's title is required (see clean()).
     title = models.CharField(_("title"), max_length=300, blank=True)
     slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    # Addresses under /<lang>/news/ that are not articles' (news/urls.py).
+    reserved_slugs = ("feed",)
     summary = models.TextField(_("summary"), blank=True)
     body = models.TextField(_("body"), blank=True)
     original_language = models.CharField(
@@ -200,6 +202,10 @@ class Article(
 
     def clean(self):
         super().clean()
+        if self.slug in self.reserved_slugs:
+            raise ValidationError(
+                {"slug": _("“%(slug)s” is the address of another page.") % {"slug": self.slug}}
+            )
         if not self.is_available_in(self.original_language):
             title = build_localized_fieldname("title", self.original_language)
             raise ValidationError(

@@ -1,9 +1,12 @@
 from django.urls import path
 
-from . import views
+from . import feeds, views
 
 app_name = "news"
 urlpatterns = [
     path("", views.ArticleListView.as_view(), name="article_list"),
+    # Before the articles' addresses: no article is called "feed" (news.models.RESERVED_SLUGS).
+    path("feed/", feeds.NewsFeed(), name="feed"),
+    path("feed/atom/", feeds.AtomNewsFeed(), name="feed_atom"),
     path("<slug:slug>/", views.ArticleDetailView.as_view(), name="article_detail"),
 ]

@@ -20,6 +20,13 @@ from .models import Article
 RELATED_ARTICLES = 3
 
 
+def feed_query(params):
+    """The query string of the feeds of the list's filters (`?language=fr`), without the page."""
+    params = params.copy()
+    params.pop("page", None)
+    return f"?{params.urlencode()}" if params else ""
+
+
 class ArticleListView(TemplateResponseMixin, MultipleObjectMixin, View):
     """Newest first, 20 a page, filtered; a bad filter value is a 400 with the error shown.
     Without words, the total, the facets and the seek to a deep page come from the stored
@@ -59,6 +66,7 @@ class ArticleListView(TemplateResponseMixin, MultipleObjectMixin, View):
             filter_initiatives=initiatives,
             chosen_categories=request.GET.getlist("category"),
             chosen_initiative=request.GET.get("initiative", ""),
+            feed_query=feed_query(clean),
         )
         if context.get("page_obj"):
             context["page_numbers"] = context["paginator"].get_elided_page_range(

@@ -66,6 +66,8 @@ def pages_of(article):
         *(f"/{language}/news/{article.slug}/" for language in LANGUAGES),
         *(f"/{language}/news/" for language in LANGUAGES),
         *(f"/{language}/" for language in LANGUAGES),
+        *(f"/{language}/news/feed/" for language in LANGUAGES),
+        "/en/news/feed/atom/",
     ]
 
 

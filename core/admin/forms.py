@@ -82,6 +82,7 @@ def unique_slug(model, text, exclude_pk=None):
         .exclude(object_id=exclude_pk)
         .values_list("slug", flat=True)
     )
+    taken.update(getattr(model, "reserved_slugs", ()))  # the addresses of other pages
     slug, number = base, 2
     while slug in taken:
         slug, number = f"{base}-{number}", number + 1
