@@ -345,6 +345,7 @@ def environment(**options):
         item_link=item_link,
         news_cards=news_cards,
         shown_in=shown_in,
+        localtime=localtime,
         language_links=language_links,
         other_language_links=other_language_links,
         alternate_links=alternate_links,

@@ -4,5 +4,6 @@ from . import views
 
 app_name = "advice"
 urlpatterns = [
+    path("", views.AdviceListView.as_view(), name="advice_list"),
     path("<slug:slug>/", views.AdviceDetailView.as_view(), name="advice_detail"),
 ]

@@ -45,6 +45,15 @@ class CrimeAreaDetailView(TranslatedDetailMixin, PreviousSlugRedirectMixin, Deta
         )
 
 
+class AdviceListView(TemplateView):
+    """Every public advice page, newest first (a handful: one query, no pages)."""
+
+    template_name = "crimes/advice_list.jinja"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(object_list=public.advice(timezone.now()), **kwargs)
+
+
 class AdviceDetailView(TranslatedDetailMixin, PreviousSlugRedirectMixin, DetailView):
     model = Advice
     template_name = "crimes/advice_detail.jinja"

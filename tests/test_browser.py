@@ -29,6 +29,7 @@ PAGES = [
     "/{lang}/crimes/attacks-on-computer-systems/",
     "/{lang}/initiatives/igci/",
     "/{lang}/advice/heartbleed-bug/",
+    "/{lang}/advice/",
 ]
 
 
@@ -122,4 +123,47 @@ def test_bad_filter_value_is_shown_at_its_field(browser, site):
     assert response.status == 400
     assert page.locator("#id_month").get_attribute("aria-invalid") == "true"
     assert page.locator(".errorlist").count() >= 1
+    page.context.close()
+
+
+def test_an_article_prints_its_headline_date_text_and_address_only(browser, site):
+    from .factories import ArticleFactory
+
+    article = ArticleFactory(title_en="Printed news", body_en="<p>What happened, in full.</p>")
+    page, response, _errors = open_page(browser, f"{site}/en/news/{article.slug}/")
+    assert response.status == 200
+    page.emulate_media(media="print")
+    for hidden in [".site-header", ".site-footer", ".breadcrumb", ".language-switcher", ".related"]:
+        if page.locator(hidden).count():
+            assert not page.locator(hidden).first.is_visible(), hidden
+    assert page.locator("h1.page-title").is_visible()
+    assert page.locator("article.detail time").first.is_visible()
+    assert page.locator(".prose").inner_text() == "What happened, in full."
+    assert page.locator(".prose").is_visible()
+    address = page.locator(".print-only")
+    assert address.is_visible()
+    assert address.inner_text() == f"{site}/en/news/{article.slug}/"
+    page.emulate_media(media="screen")
+    assert not address.is_visible()
+    assert page.locator(".site-header").is_visible()
+    page.context.close()
+
+
+def test_skip_to_results_comes_before_the_filters_and_lands_on_them(browser, site):
+    page, _response, _errors = open_page(browser, f"{site}/en/news/?year=2015")
+    page.keyboard.press("Tab")  # the page's own skip link
+    page.keyboard.press("Tab")
+    skip = page.locator(".skip-to-results")
+    # Before the filter form in the page's order: reached before any of its fields.
+    order = page.evaluate(
+        "() => [...document.querySelectorAll('a, input, select, button, summary')]"
+        ".map(e => e.className || e.tagName)"
+    )
+    assert order.index("skip-to-results") < order.index("SUMMARY")
+    skip.focus()
+    page.keyboard.press("Enter")
+    assert page.evaluate("() => document.activeElement.id") == "results"
+    page.keyboard.press("Tab")
+    focused = page.evaluate("() => document.activeElement.closest('.card') !== null")
+    assert focused, "the first Tab after the skip reaches the first result"
     page.context.close()

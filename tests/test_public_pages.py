@@ -14,6 +14,7 @@ PAGES = [
     "/{lang}/",
     "/{lang}/crimes/",
     "/{lang}/crimes/attacks-on-computer-systems/",
+    "/{lang}/advice/",
     "/{lang}/advice/heartbleed-bug/",
     "/{lang}/initiatives/",
     "/{lang}/initiatives/igci/",
