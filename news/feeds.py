@@ -45,6 +45,7 @@ class Chosen:
     now: datetime.datetime
     crime_areas: list
     named: str  # the filters, named ("" for none)
+    address: str  # the feed's own path, with its filters
 
 
 class NewsFeed(Feed):
@@ -76,7 +77,11 @@ class NewsFeed(Feed):
         cleaned = form.cleaned_data if form.is_bound else {}
         chosen = active_filters(cleaned, params, request.path, crime_areas, language)
         named = describe(chosen) if chosen else ""
-        return Chosen(form, params, language, timezone.now(), crime_areas, strip_tags(named))
+        query = params.urlencode()
+        address = request.path + (f"?{query}" if query else "")
+        return Chosen(
+            form, params, language, timezone.now(), crime_areas, strip_tags(named), address
+        )
 
     def title(self, chosen):
         if chosen.named:
@@ -91,7 +96,8 @@ class NewsFeed(Feed):
         return gettext("The latest news from CyberWatch, newest first.")
 
     def feed_url(self, chosen):
-        return None  # the request's own address (Django's default), filters included
+        # Django's default is the request's path: a filtered feed's own link would lose them.
+        return chosen.address
 
     def items(self, chosen):
         words, _ignored = chosen.form.words

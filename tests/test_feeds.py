@@ -141,6 +141,11 @@ def test_a_filtered_feed_says_what_it_holds_and_links_to_its_list(news):
     feed = parsed(Client().get("/en/news/feed/?year=2015"))
     assert feed.feed.title == "CyberWatch news: 2015"
     assert feed.feed.link == "http://testserver/en/news/?year=2015"
+    for url in FEEDS:
+        links = parsed(Client().get(f"{url}?year=2015")).feed.links
+        assert {"rel": "self", "href": f"http://testserver{url}?year=2015"}.items() <= next(
+            link for link in links if link.get("rel") == "self"
+        ).items()
 
 
 def test_news_pages_link_to_the_feeds_of_their_filters(news):
