@@ -77,9 +77,8 @@ def test_the_feeds_parse_and_hold_the_published_articles_newest_first(news, url)
     ]
     assert feed.feed.language == "en"
     entry = feed.entries[-1]
-    assert entry.link == "http://testserver/en/news/article-0/".replace(
-        "article-0", Article.objects.get(title_en="Botnet dismantled").slug
-    )
+    slug = Article.objects.get(title_en="Botnet dismantled").slug
+    assert entry.link == f"http://testserver/en/news/{slug}/"
     assert entry.summary == "A botnet was taken down."
     assert [tag.term for tag in entry.tags] == ["Ransomware"]
     assert entry.published_parsed[:3] == (2015, 4, 13)

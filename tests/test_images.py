@@ -239,3 +239,15 @@ def test_a_deleted_items_files_go_once_nothing_names_them(django_capture_on_comm
     assert all(storage.exists(name) for name in names)  # a recovery would bring them back
     call_command("remove_unused_media", "--min-age", "0", verbosity=0)
     assert not any(storage.exists(name) for name in names)
+
+
+def picture_urls(html):
+    """Every address the first `<picture>` of a page names: its `<img src>` and each candidate
+    of its `srcset`s."""
+    import lxml.html
+
+    picture = lxml.html.fromstring(html).xpath("//picture")[0]
+    srcsets = picture.xpath(".//source/@srcset | .//img/@srcset")
+    return set(picture.xpath(".//img/@src")) | {
+        candidate.split()[0] for srcset in srcsets for candidate in srcset.split(", ")
+    }

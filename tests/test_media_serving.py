@@ -3,13 +3,12 @@ MEDIA_ROOT itself (cyberwatch/media.py), and nothing else from there or outside 
 
 import datetime
 
-import lxml.html
 import pytest
 from django.utils import timezone
 
 from .factories import ArticleFactory
 from .test_image_admin import image_upload
-from .test_images import image_bytes
+from .test_images import image_bytes, picture_urls
 
 pytestmark = pytest.mark.django_db
 
@@ -45,11 +44,7 @@ def test_an_uploaded_image_is_served_with_long_caching_and_its_own_type(client, 
 def test_every_image_of_the_public_page_answers(client, article):
     page = client.get(article.get_absolute_url())
     assert page.status_code == 200
-    picture = lxml.html.fromstring(page.content).xpath("//picture")[0]
-    srcsets = picture.xpath(".//source/@srcset | .//img/@srcset")
-    urls = set(picture.xpath(".//img/@src")) | {
-        candidate.split()[0] for srcset in srcsets for candidate in srcset.split(", ")
-    }
+    urls = picture_urls(page.content)
     types = {article.image.storage.url(r["name"]): r["type"] for r in article.image_renditions}
     assert urls == set(types)
     for url in urls:

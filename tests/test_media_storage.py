@@ -9,7 +9,6 @@ import sys
 import urllib.request
 from pathlib import Path
 
-import lxml.html
 import pytest
 from django.core.files.storage import default_storage
 from django.core.management import call_command
@@ -20,7 +19,7 @@ from news.models import Article
 
 from .factories import ArticleFactory
 from .test_image_admin import add_url, article_form, form_errors, image_upload, stored_files
-from .test_images import image_bytes
+from .test_images import image_bytes, picture_urls
 
 
 @pytest.fixture
@@ -128,11 +127,7 @@ def test_the_public_page_shows_the_image_from_the_bucket(
 
     page = client.get(article.get_absolute_url())
     assert page.status_code == 200
-    picture = lxml.html.fromstring(page.content).xpath("//picture")[0]
-    srcsets = picture.xpath(".//source/@srcset | .//img/@srcset")
-    urls = set(picture.xpath(".//img/@src")) | {
-        candidate.split()[0] for srcset in srcsets for candidate in srcset.split(", ")
-    }
+    urls = picture_urls(page.content)
     renditions = {r["name"]: r["type"] for r in article.image_renditions}
     assert urls == {f"{bucket.endpoint_url}/{bucket.bucket}/{name}" for name in renditions}
     client_s3 = bucket.client()
