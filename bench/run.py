@@ -400,7 +400,7 @@ def internal_churn():
     churned.delete()  # left by a run that was killed
     area = CrimeArea.objects.first()
     publishes = []
-    print("ready", flush=True)
+    print("ready", flush=True)  # to the parent (Churn), which starts measuring on this line
     try:
         while True:
             started = time.monotonic()
@@ -408,7 +408,7 @@ def internal_churn():
             publishes.append([time.time(), slug])
             if told_to_stop(within=1 - (time.monotonic() - started)):
                 break
-        print(json.dumps(publishes), flush=True)
+        print(json.dumps(publishes), flush=True)  # the parent reads the publishes from stdout
         sys.stdin.read()  # until the benchmark closes it
     finally:
         churned.delete()
@@ -939,7 +939,7 @@ def internal(mode):
         return
     payload = json.load(sys.stdin)
     result = internal_facts() if mode == "facts" else internal_queries(payload)
-    print(json.dumps(result))
+    print(json.dumps(result))  # the answer run_internal() reads
 
 
 def main():
