@@ -16,7 +16,7 @@ class CoreConfig(AppConfig):
         from django.contrib.auth.signals import user_login_failed
         from django.db.models.signals import post_migrate
 
-        from . import admin_language, content_version, folding  # noqa: F401 — a receiver; a lookup
+        from . import admin_language, content_version, folding, search  # noqa: F401 — receivers; a lookup
         from .requestlog import log_failed_login
         from .roles import after_migrate
 

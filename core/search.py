@@ -1,22 +1,48 @@
-"""Words: full-text search per language on PostgreSQL, FTS5 on SQLite.
+"""Words: full-text search per language, one module, two backends.
 
-Each searchable model keeps one search document per language (`search_en`…): a tsvector of the
-title and summary in that language, made by the database itself (a generated column) with that
-language's text search configuration, accents removed (`unaccent`): english, french, spanish,
-and `simple` for Arabic (PostgreSQL has no Arabic stemmer). GIN indexes make a words filter an
-index scan. On SQLite, the embedded default, those columns are empty: an FTS5 table
-`<table>_search` indexes the same fields in every language (made and kept by triggers, see
-news/migrations/0005), and each word matches the start of a word of the shown text, case and
-accents folded, with no stemming (`botnet` finds "botnets", not "robotnet").
+What is searched. Each searchable model gives its fields with a weight: the title counts more
+than the summary, and the summary more than the body ("A", "B", "C"). The words a visitor
+types and the texts searched go through the same steps, so that the two always agree:
+- ligatures spelt out ("cœur" → "coeur", "æ" → "ae"), accents and case folded;
+- English, French and Spanish words reduced to their stem ("botnets", "botnet" → "botnet";
+  "arrests" → "arrest"; "opérations" → "oper");
+- Arabic normalised (`normalise_arabic()`): tashkeel and tatweel removed, أ/إ/آ/ٱ to ا, ؤ to
+  و, ئ and ى to ي, ة to ه, and a leading article "ال" taken off, also after و/ف and ب/ك/ل
+  ("والإنتربول", "الإنتربول" and "إنتربول" are one word, "انتربول").
+
+PostgreSQL. Each model keeps one search document per language (`search_en`…): a tsvector
+made by the database itself (a generated column) with that language's text search
+configuration (`cyberwatch_<code>`, news migration 0003: a copy of PostgreSQL's english,
+french and spanish, with unaccent, whose rules spell out œ and æ, before the Snowball
+stemmer; `simple` with unaccent for Arabic, whose text first goes through the SQL function
+`cyberwatch_arabic()`, news migration 0015, the twin of `normalise_arabic()`). Titles,
+summaries and bodies are weighted A, B and C (`setweight`); HTML tags in bodies are not words
+to PostgreSQL's parser. GIN indexes make a words filter an index scan; results are ranked with
+`ts_rank` and shown with `ts_headline` snippets.
+
+SQLite, the embedded default. An FTS5 table `<table>_search` per searchable table holds, per
+language and field, the text as `index_text()` gives it (words folded, stemmed and normalised,
+by the Python function `cyberwatch_terms()` that every SQLite connection has), kept by
+triggers whatever writes the row (news/search_index.py). A searched word matches the start of
+a word (`"botnet"*`): case-, accent- and ligature-insensitive, stemmed as on PostgreSQL, and
+ranked with FTS5's `bm25()` with the same weights' order.
 
 Words are capped (MAX_WORDS distinct words of MIN_WORD_LENGTH letters or more): the query's size
 and cost do not grow with what is typed; the words left out are named on the page.
 """
 
+import functools
+import html
+import re
+import unicodedata
+
+import snowballstemmer
 from django.contrib.postgres.search import SearchQuery, SearchVectorField
 from django.db import models
+from django.db.backends.signals import connection_created
 from django.db.models import Q
 from django.db.models.expressions import RawSQL
+from django.dispatch import receiver
 from modeltranslation.utils import build_localized_fieldname
 
 MAX_WORDS = 8
@@ -29,10 +55,78 @@ CONFIGURATIONS = {
     "es": ("cyberwatch_es", "spanish"),
     "ar": ("cyberwatch_ar", "simple"),
 }
+# The Snowball stemmer of each language that has one (the same algorithms as PostgreSQL's).
+STEMMERS = {"en": "english", "fr": "french", "es": "spanish"}
+WEIGHTS = ("A", "B", "C")  # title, summary, body
+# FTS5's bm25() weight of a column of each weight (only their order matters to the ranking).
+BM25_WEIGHTS = {"A": 10.0, "B": 4.0, "C": 1.0}
+
+# Arabic. The same characters and pattern are written into the SQL function
+# cyberwatch_arabic() (news migration 0015); tests/test_search.py checks that both agree.
+ARABIC_LETTERS = "ء-ي"  # U+0621–U+064A
+ARABIC_FROM = "أإآٱؤئىة"
+ARABIC_TO = "ااااوييه"
+# Tashkeel (U+064B–U+065F), the superscript alef (U+0670) and tatweel (U+0640): removed.
+ARABIC_REMOVED = "".join(chr(code) for code in range(0x064B, 0x0660)) + "\u0670\u0640"
+# A leading article, alone or after و/ف (and) and ب/ك/ل (in, like, to), and the contracted
+# "لل" (to the): taken off a word of at least two more letters.
+ARABIC_ARTICLE = f"(^|[^{ARABIC_LETTERS}])([وف]?[بكل]?ال|[وف]?لل)(?=[{ARABIC_LETTERS}]{{2}})"
+_ARABIC_TABLE = str.maketrans(ARABIC_FROM, ARABIC_TO, ARABIC_REMOVED)
+_ARABIC_ARTICLE = re.compile(ARABIC_ARTICLE)
+LIGATURES = str.maketrans({"œ": "oe", "Œ": "OE", "æ": "ae", "Æ": "AE"})
+_TAG = re.compile(r"<[^>]*>")
+_WORD = re.compile(r"\w+")
 
 
-def configuration(language):
-    return CONFIGURATIONS[language][0]
+def normalise_arabic(text):
+    """`text` with its Arabic spelt one way (see the module's docstring)."""
+    return _ARABIC_ARTICLE.sub(r"\1", text.translate(_ARABIC_TABLE))
+
+
+def normalise(text, language):
+    """What both backends search, before their own folding and stemming: ligatures spelt out,
+    and Arabic normalised in an Arabic text."""
+    text = text.translate(LIGATURES)
+    if language == "ar":
+        text = normalise_arabic(text)
+    return text
+
+
+def _folded(word):
+    decomposed = unicodedata.normalize("NFKD", word)
+    return "".join(char for char in decomposed if not unicodedata.combining(char)).casefold()
+
+
+@functools.cache
+def _stemmer(language):
+    return snowballstemmer.stemmer(STEMMERS[language]) if language in STEMMERS else None
+
+
+def index_words(text, language):
+    """The words of `text` as SQLite's FTS5 table holds them: HTML tags and entities out,
+    normalised, accents and case folded, stemmed."""
+    text = normalise(html.unescape(_TAG.sub(" ", text or "")), language)
+    words = [_folded(word) for word in _WORD.findall(text)]
+    if stemmer := _stemmer(language):
+        words = stemmer.stemWords(words)
+    return words
+
+
+def index_text(language, text):
+    """`index_words()` as one text: the value of the SQL function `cyberwatch_terms()`."""
+    return " ".join(index_words(text, language)) if text else ""
+
+
+@receiver(connection_created)
+def _register_terms(sender, connection, **kwargs):
+    register_terms(connection)
+
+
+def register_terms(connection):
+    """Give an SQLite connection `cyberwatch_terms(language, text)`, which the FTS5 tables'
+    triggers call."""
+    if connection.vendor == "sqlite" and connection.connection is not None:
+        connection.connection.create_function("cyberwatch_terms", 2, index_text, deterministic=True)
 
 
 def search_words(text):
@@ -52,74 +146,243 @@ def search_words(text):
 
 
 class SearchDocument(models.Func):
-    """`to_tsvector('<our config>', title || ' ' || summary)` on PostgreSQL; NULL elsewhere
-    (SQLite has no full-text type: its words filter does not read these columns)."""
+    """The search document of a row in one language, on PostgreSQL: `setweight(to_tsvector(
+    '<our config>', <the field>), '<weight>') || …` over `fields` ((column, weight) pairs), an
+    Arabic text through `cyberwatch_arabic()` first. NULL elsewhere (SQLite has no full-text
+    type: its words filter reads its FTS5 table)."""
 
     output_field = SearchVectorField()
 
-    def __init__(self, language, *columns):
+    def __init__(self, language, *fields):
+        # A field is a (column, weight) pair; a bare column (the migrations before news 0015)
+        # is not weighted.
+        pairs = [field if isinstance(field, tuple | list) else (field, None) for field in fields]
         self.language = language
-        super().__init__(*(models.F(column) for column in columns))
+        self.weights = [weight for _column, weight in pairs]
+        super().__init__(*(models.F(column) for column, _weight in pairs))
 
     def as_sql(self, compiler, connection, **extra_context):
         return "NULL", []
 
     def as_postgresql(self, compiler, connection, **extra_context):
         parts, params = [], []
-        for expression in self.source_expressions:
-            sql, expression_params = compiler.compile(expression)
-            parts.append(f"COALESCE({sql}, '')")
-            params.extend(expression_params)
-        text = " || ' ' || ".join(parts)
         config = configuration(self.language)
-        return f"to_tsvector('{config}'::regconfig, {text})", params
+        for expression, weight in zip(self.source_expressions, self.weights, strict=True):
+            sql, expression_params = compiler.compile(expression)
+            text = f"COALESCE({sql}, '')"
+            if self.language == "ar" and weight:
+                # (news 0003's unweighted documents came before cyberwatch_arabic())
+                text = f"cyberwatch_arabic({text})"
+            document = f"to_tsvector('{config}'::regconfig, {text})"
+            parts.append(f"setweight({document}, '{weight}')" if weight else document)
+            params.extend(expression_params)
+        return " || ".join(parts), params
+
+
+def configuration(language):
+    return CONFIGURATIONS[language][0]
 
 
 def search_document_field(fields, language):
+    """The generated column of the search document in `language` of `fields` (title, summary,
+    body: weighted A, B, C in that order)."""
     return models.GeneratedField(
         expression=SearchDocument(
-            language, *(build_localized_fieldname(field, language) for field in fields)
+            language,
+            *(
+                (build_localized_fieldname(field, language), weight)
+                for field, weight in zip(fields, WEIGHTS, strict=False)
+            ),
         ),
         output_field=SearchVectorField(null=True),
         db_persist=True,
     )
 
 
-def fts5_query(words, columns):
-    """Every word, as the start of a word, in one of `columns`: `{title_fr summary_fr} :
-    ("réseau"* AND "hameçonnage"*)`. Each word is quoted, so nothing in it is syntax."""
-    terms = " AND ".join('"{}"*'.format(word.replace('"', '""')) for word in words)
-    return f"{{{' '.join(columns)}}} : ({terms})"
+NOTHING = '""'  # an FTS5 query that matches no row: what words without letters find
+
+
+def query_terms(words, language):
+    """The words as SQLite's FTS5 table holds them (`index_words()`), in order, once each."""
+    terms = []
+    for word in words:
+        terms.extend(term for term in index_words(word, language) if term not in terms)
+    return terms
+
+
+def fts5_query(words, columns, language):
+    """Every word, as the start of a word, in one of `columns`: `{title_fr summary_fr body_fr}
+    : ("reseau"* AND "hamecon"*)`. A word that is several words to the index ("e-mail",
+    "a'b") is a phrase of them. Each is quoted, so nothing in it is syntax."""
+    phrases = []
+    for word in words:
+        phrase = " ".join(index_words(word, language))
+        if phrase and phrase not in phrases:
+            phrases.append(phrase)
+    if not phrases:
+        return NOTHING
+    quoted = " AND ".join('"{}"*'.format(phrase.replace('"', '""')) for phrase in phrases)
+    return f"{{{' '.join(columns)}}} : ({quoted})"
 
 
 def word_texts(words, languages, vendor, fields=()):
-    """What the database is given for `words`, per language: the words for PostgreSQL's
-    `plainto_tsquery()` (the same in every language), or an FTS5 query on SQLite, on the
-    language's columns of `fields`."""
+    """What the database is given for `words`, per language: the normalised words for
+    PostgreSQL's `plainto_tsquery()` in the language's configuration, or an FTS5 query on
+    SQLite, on the language's columns of `fields`."""
     if vendor == "postgresql":
-        return {code: " ".join(words) for code in languages}
+        return {code: normalise(" ".join(words), code) for code in languages}
     return {
-        code: fts5_query(words, [build_localized_fieldname(field, code) for field in fields])
+        code: fts5_query(words, [build_localized_fieldname(field, code) for field in fields], code)
         for code in languages
     }
+
+
+def _fts5_rows(table, text):
+    # The table name is the model's own; the words reach SQLite as a parameter only.
+    return RawSQL(  # noqa: S611
+        f"SELECT rowid FROM {table}_search WHERE {table}_search MATCH %s",  # noqa: S608
+        (text,),
+    )
 
 
 def matching_q(texts, shown_language_column, vendor, table=None):
     """Items whose shown text (the language in `shown_language_column`) contains every word of
     `texts` ({language: text}, from `word_texts()`, which a query compiled once takes as
     values): for each language, the item is shown in it and its document in it matches. On
-    SQLite, `<table>_search` is an FTS5 index of the searched fields in every language (news
-    migration 0005)."""
+    SQLite, `<table>_search` is the FTS5 index of the searched fields in every language
+    (news/search_index.py)."""
     matches = Q()
     for code, text in texts.items():
         if vendor == "postgresql":
             query = SearchQuery(text, config=configuration(code), search_type="plain")
             matches |= Q(**{shown_language_column: code, f"search_{code}": query})
         else:
-            # The table name is the model's own; the words reach SQLite as a parameter only.
-            found = RawSQL(  # noqa: S611
-                f"SELECT rowid FROM {table}_search WHERE {table}_search MATCH %s",  # noqa: S608
-                (text,),
-            )
-            matches |= Q(pk__in=found, **{shown_language_column: code})
+            matches |= Q(pk__in=_fts5_rows(table, text), **{shown_language_column: code})
     return matches
+
+
+def relevance(texts, shown_language_column, vendor, table, fields):
+    """How well each matching row matches `texts` (as `matching_q()` takes them), higher
+    first: `ts_rank()` of the shown language's document on PostgreSQL, and on SQLite FTS5's
+    `bm25()` with the fields' weights (negated: bm25 is lower for a better match)."""
+    whens = []
+    for code, text in texts.items():
+        if vendor == "postgresql":
+            query = SearchQuery(text, config=configuration(code), search_type="plain")
+            rank = models.Func(
+                models.F(f"search_{code}"),
+                query,
+                function="ts_rank",
+                output_field=models.FloatField(),
+            )
+        else:
+            weights = ", ".join(
+                str(BM25_WEIGHTS[weight])
+                for _language in texts
+                for _field, weight in zip(fields, WEIGHTS, strict=False)
+            )
+            search = f"{table}_search"
+            rank = RawSQL(  # noqa: S611 — names are the model's own, the words a parameter
+                f"SELECT -bm25({search}, {weights}) FROM {search} "  # noqa: S608
+                f"WHERE {search} MATCH %s AND {search}.rowid = {table}.id",
+                (text,),
+                output_field=models.FloatField(),
+            )
+        whens.append(models.When(**{shown_language_column: code}, then=rank))
+    return models.Case(*whens, default=models.Value(0.0), output_field=models.FloatField())
+
+
+MARK_START, MARK_STOP = "\ue000", "\ue001"  # private-use characters: never in a text
+
+
+def headline(text_expression, texts, shown_language_column):
+    """PostgreSQL's `ts_headline()` of `text_expression` (tags out) for the matched words in
+    the shown language, with MARK_START and MARK_STOP around each match: `marked_html()`
+    escapes the rest."""
+    whens = []
+    for code, text in texts.items():
+        query = SearchQuery(text, config=configuration(code), search_type="plain")
+        plain = models.Func(
+            text_expression,
+            models.Value("<[^>]*>"),
+            models.Value(" "),
+            models.Value("g"),
+            function="regexp_replace",
+            output_field=models.TextField(),
+        )
+        options = (
+            f"StartSel={MARK_START}, StopSel={MARK_STOP}, MaxWords=30, MinWords=15, "
+            'MaxFragments=2, FragmentDelimiter=" … "'
+        )
+        whens.append(
+            models.When(
+                **{shown_language_column: code},
+                then=models.Func(
+                    plain,
+                    query,
+                    models.Value(options),
+                    function="ts_headline",
+                    template=f"%(function)s('{configuration(code)}'::regconfig, %(expressions)s)",
+                    output_field=models.TextField(),
+                ),
+            )
+        )
+    return models.Case(*whens, default=models.Value(""), output_field=models.TextField())
+
+
+# Matching and snippets in Python: for the few rows of the small kinds (crime areas, advice,
+# initiatives), read whole in their shown language, and for SQLite's snippets.
+
+
+def _word_forms(word, language):
+    return index_words(word, language) or [""]
+
+
+def python_score(fields, terms, language):
+    """How well `fields` ((text, weight) pairs, in the shown language) match `terms`
+    (`query_terms()`): 0 when a term is missing, else the sum over the terms of the best
+    weight (A 10, B 4, C 1) of a field with a word starting with it."""
+    if not terms:
+        return 0
+    best = dict.fromkeys(terms, 0.0)
+    for text, weight in fields:
+        words = set(index_words(text or "", language))
+        for term in terms:
+            if any(word.startswith(term) for word in words):
+                best[term] = max(best[term], BM25_WEIGHTS[weight])
+    return 0 if not all(best.values()) else sum(best.values())
+
+
+def marked_html(text):
+    """A `headline()` (or `python_snippet()`) as HTML: escaped, the marks as <mark>."""
+    from django.utils.html import escape
+    from django.utils.safestring import mark_safe
+
+    text = escape(html.unescape(text or ""))
+    return mark_safe(text.replace(MARK_START, "<mark>").replace(MARK_STOP, "</mark>"))  # noqa: S308
+
+
+def python_snippet(text, terms, language, length=30):
+    """About `length` words of `text` (tags out) around its first word that starts with one
+    of `terms`, the matching words between MARK_START and MARK_STOP (as `headline()` gives)."""
+    plain = html.unescape(_TAG.sub(" ", text or ""))
+    tokens = list(_WORD.finditer(plain))
+    if not tokens:
+        return ""
+    matched = [
+        any(
+            form.startswith(term) for form in _word_forms(token.group(), language) for term in terms
+        )
+        for token in tokens
+    ]
+    first = matched.index(True) if True in matched else 0
+    start = max(0, first - length // 3)
+    stop = min(len(tokens), start + length)
+    pieces = []
+    position = tokens[start].start()
+    for token, is_match in zip(tokens[start:stop], matched[start:stop], strict=True):
+        pieces.append(plain[position : token.start()])
+        pieces.append(f"{MARK_START}{token.group()}{MARK_STOP}" if is_match else token.group())
+        position = token.end()
+    snippet = "".join(pieces).strip()
+    return f"{'… ' if start else ''}{snippet}{' …' if stop < len(tokens) else ''}"

@@ -39,6 +39,7 @@ urlpatterns += i18n_patterns(
     path("advice/", include("crimes.advice_urls")),
     path("initiatives/", include("initiatives.urls")),
     path("news/", include("news.urls")),
+    path("search/", views.SearchView.as_view(), name="search"),
     prefix_default_language=True,
 )
 

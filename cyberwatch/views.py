@@ -1,18 +1,23 @@
-"""Site-wide views: the home page."""
+"""Site-wide views: the home page and the site search."""
 
+from django import forms
 from django.contrib import admin
+from django.core.paginator import InvalidPage, Paginator
+from django.http import Http404
 from django.template.response import TemplateResponse
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
+from django.utils.translation import gettext_lazy as _
 from django.views import defaults
 from django.views.generic import TemplateView
 
 from core.prepared import together
+from core.search import MAX_WORDS, search_words
 from crimes import public as crime_area_public
 from initiatives import public as initiative_public
 from news import public as news_public
 
-from . import dashboard
+from . import dashboard, search
 
 LATEST_NEWS_ON_HOME = 6
 
@@ -40,6 +45,56 @@ class HomeView(TemplateView):
             advice=advice,
             **kwargs,
         )
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(
+        label=_("Search the site"),
+        required=False,
+        max_length=200,
+        strip=True,
+        widget=forms.TextInput(attrs={"type": "search"}),
+    )
+
+
+class SearchView(TemplateView):
+    """`/<lang>/search/?q=`: advice, crime areas and initiatives first, then the news, 20 a
+    page (cyberwatch/search.py). No words: a page that says what can be searched. Words past
+    the cap are named, as on the news list; a query too long is a 400; a page number past the
+    end, or not a number, a 404."""
+
+    template_name = "search.jinja"
+    paginate_by = 20
+
+    def get(self, request, *args, **kwargs):
+        form = SearchForm(request.GET)
+        valid = form.is_valid()
+        words, ignored = search_words(form.cleaned_data["q"]) if valid else ([], [])
+        context = self.get_context_data(
+            form=form, words=words, ignored_words=ignored, max_words=MAX_WORDS
+        )
+        if words:
+            context.update(self.results(words, request.GET.get("page") or 1))
+        return self.render_to_response(context, status=200 if valid else 400)
+
+    def results(self, words, page_number):
+        now, language = timezone.now(), get_language()
+        pages, crime_areas = search.found_pages(words, language, now)
+        paginator = Paginator(
+            search.found_articles(words, language, now, crime_areas), self.paginate_by
+        )
+        try:
+            page = paginator.page(page_number)
+        except InvalidPage as error:
+            raise Http404(str(error)) from error
+        return {
+            # The pages are few: all of them, before the first page of news.
+            "found_pages": pages if page.number == 1 else [],
+            "total": len(pages) + paginator.count,
+            "paginator": paginator,
+            "page_obj": page,
+            "page_numbers": paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
+        }
 
 
 def page_not_found(request, exception):

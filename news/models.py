@@ -23,7 +23,7 @@ from core.translations import TracksTranslations
 from .counts import LANGUAGE_COLUMNS, MONTH, YEAR, Recount, StoredCrimeAreas, month_start
 
 TEXT_FIELDS = ("summary", "body")  # with the title, what makes an article available
-SEARCHED_FIELDS = ("title", "summary")  # what the words filter looks at
+SEARCHED_FIELDS = ("title", "summary", "body")  # what words find, weighted A, B, C (core/search.py)
 # What a card reads: the rest (bodies, image, search documents…) costs the ORM time to select
 # and to build, on every list. `available_<code>` answers the "available in" rule without the
 # bodies (TranslatedContent.is_available_in).

@@ -3,14 +3,16 @@ public sees is always `published(now)`, and these run it without building the OR
 on every request."""
 
 from django.db import connection
+from django.db.models import Case, F, TextField, Value, When
+from django.db.models.functions import Coalesce, Concat
 
 from core.languages import language_codes
 from core.prepared import Prepared
-from core.search import matching_q
+from core.search import headline, matching_q, relevance
 
 from .counts import tag_pks, with_any_crime_area
 from .facets import counted_rows
-from .models import Article
+from .models import SEARCHED_FIELDS, Article
 
 # Columns a public page never shows: the search documents (read by the words filter in SQL
 # only) and the fallback language per page language (read in SQL by the list's filters).
@@ -90,3 +92,52 @@ def word_counts(now, texts, query, *, page_language):
 def word_cards(now, texts, query, *, page_language, offset, stop):
     """A page of the news list with words: the cards `[offset:stop]`, newest first."""
     return _matching(now, texts, query, page_language).cards()[offset:stop]
+
+
+def match_count(now, texts, query, *, page_language):
+    """How many public articles match the words and `query` (the site search's total; a
+    count is not a list of rows, so it is not compiled once)."""
+    return _matching(now, texts, query, page_language).count()
+
+
+def _texts_by_language(texts):
+    return dict(zip(language_codes(), texts, strict=True))
+
+
+def _shown_text(page_language):
+    """The shown language's summary and body, as one text (what a snippet is cut from)."""
+    return Case(
+        *(
+            When(
+                **{f"shown_language_{page_language}": code},
+                then=Concat(
+                    Coalesce(F(f"summary_{code}"), Value(""), output_field=TextField()),
+                    Value(" "),
+                    Coalesce(F(f"body_{code}"), Value(""), output_field=TextField()),
+                    output_field=TextField(),
+                ),
+            )
+            for code in language_codes()
+        ),
+        default=Value(""),
+        output_field=TextField(),
+    )
+
+
+@Prepared.replanned
+def ranked_cards(now, texts, query, *, page_language, offset, stop):
+    """A page of the site search's articles: the cards `[offset:stop]` of the public articles
+    matching the words, the best match first (then the newest), each with its `relevance` and
+    the text of its snippet: PostgreSQL's `ts_headline()` as `snippet`, or on SQLite the shown
+    summary and body as `snippet_source` (core.search.python_snippet() cuts it)."""
+    shown = f"shown_language_{page_language}"
+    by_language = _texts_by_language(texts)
+    table = Article._meta.db_table
+    found = _matching(now, texts, query, page_language).annotate(
+        relevance=relevance(by_language, shown, connection.vendor, table, SEARCHED_FIELDS)
+    )
+    if connection.vendor == "postgresql":
+        found = found.annotate(snippet=headline(_shown_text(page_language), by_language, shown))
+    else:
+        found = found.annotate(snippet_source=_shown_text(page_language))
+    return found.cards().order_by("-relevance", "-published_at", "-pk")[offset:stop]

@@ -1,0 +1,319 @@
+"""Site search (`/<lang>/search/`) and the words of the news list, on both databases: what
+words find, in which order, with what snippet, and what is never found (issue 24)."""
+
+import datetime
+import os
+import re
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+from html5lib import HTMLParser
+
+from core.search import index_words, normalise_arabic, query_terms
+from crimes.models import Advice
+from news.models import Article
+
+from .factories import AdviceFactory, ArticleFactory
+
+ARABIC_TITLE = "الإنتربول ينسق عملية دولية ضد الجرائم السيبرانية"
+
+
+def result_urls(response):
+    """The addresses of the results, in the order shown."""
+    html = response.content.decode()
+    return re.findall(r'class="card__title"><a href="([^"]+)"', html)
+
+
+def search(client, words, language="en", **params):
+    return client.get(f"/{language}/search/", {"q": words, **params})
+
+
+def article_url(article, language="en"):
+    return f"/{language}/news/{article.slug}/"
+
+
+def require_postgresql():
+    if connection.vendor != "postgresql":
+        if os.environ.get("CYBERWATCH_REQUIRE_SERVICES") and os.environ.get("DATABASE_URL"):
+            pytest.fail("this PostgreSQL pass runs on another database")
+        pytest.skip("PostgreSQL only: CI's PostgreSQL passes run it")
+
+
+@pytest.fixture(autouse=True)
+def _no_page_cache(settings):
+    settings.PAGE_CACHE_SECONDS = 0
+
+
+# The words, as both backends see them.
+
+
+def test_arabic_is_normalised():
+    assert normalise_arabic("الإنتربول") == "انتربول"
+    assert normalise_arabic("إنتربول") == "انتربول"
+    assert normalise_arabic("الانتربول") == "انتربول"
+    assert normalise_arabic("والإنتربول وبالإنتربول للإنتربول") == "انتربول انتربول انتربول"
+    assert normalise_arabic("مُحَمَّـــد") == "محمد"  # tashkeel and tatweel
+    assert normalise_arabic("على مدرسة") == "علي مدرسه"  # ى and ة
+    assert normalise_arabic("ال") == "ال"  # an article alone is left as it is
+
+
+def test_words_are_folded_and_stemmed_per_language():
+    assert index_words("Cœur", "fr") == index_words("coeur", "fr")
+    assert index_words("botnets", "en") == ["botnet"] == index_words("Botnet", "en")
+    assert index_words("arrests", "en") == index_words("arrest", "en")
+    assert index_words("Sécurité", "fr") == index_words("securite", "fr")
+    assert index_words("detenciones", "es") == index_words("detención", "es")
+    assert index_words("<p>A &amp; B</p>", "en") == ["a", "b"]
+    assert query_terms(["--"], "en") == []
+
+
+@pytest.mark.django_db
+def test_the_database_normalises_arabic_as_python_does():
+    require_postgresql()
+    samples = ["والإنتربول", "إنتربول", "الانتربول", "بالبريد الإلكترونيّ", "مُحَمَّـــد على"]
+    with connection.cursor() as cursor:
+        for sample in samples:
+            cursor.execute("SELECT cyberwatch_arabic(%s)", [sample])
+            assert cursor.fetchone()[0] == normalise_arabic(sample)
+
+
+# What the seed's pages say is found.
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("words", "expected"),
+    [
+        ("heartbleed", "/en/advice/heartbleed-bug/"),
+        ("phishing", "/en/crimes/financial-crime-and-corruption/"),
+        ("igci", "/en/initiatives/igci/"),
+        ("IGCI", "/en/initiatives/igci/"),
+        ("malware", "/en/crimes/attacks-on-computer-systems/"),
+    ],
+)
+def test_each_page_is_found_by_what_it_is_about(client, seeded, words, expected):
+    response = search(client, words)
+    assert response.status_code == 200
+    urls = result_urls(response)
+    assert expected in urls
+    assert urls[0] == expected  # the page about it comes first
+
+
+@pytest.mark.django_db
+def test_ligatures_are_folded(client, seeded):
+    with_ligature = result_urls(search(client, "cœur"))
+    assert len(with_ligature) == 2
+    assert result_urls(search(client, "coeur")) == with_ligature
+    assert result_urls(search(client, "COEUR")) == with_ligature
+
+
+@pytest.mark.django_db
+def test_plural_finds_singular_botnets_finds_the_simda_article(client, seeded):
+    simda = Article.objects.get(title_fr__contains="Simda")
+    assert article_url(simda) in result_urls(search(client, "botnets"))
+    # The news list's words too.
+    response = client.get("/en/news/", {"q": "botnets"})
+    assert article_url(simda) in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_word_of_the_body_is_found_in_its_stemmed_form(client):
+    article = ArticleFactory(
+        title_en="Operation Pangea", summary_en="A week of action.", body_en="<p>One arrest.</p>"
+    )
+    assert result_urls(search(client, "arrests")) == [article_url(article)]
+    assert article_url(article) in client.get("/en/news/", {"q": "arrests"}).content.decode()
+
+
+@pytest.mark.django_db
+def test_a_title_match_ranks_above_a_summary_and_a_body_match(client):
+    now = timezone.now()
+    in_body = ArticleFactory(
+        title_en="Workshop held",
+        summary_en="Experts met.",
+        body_en="<p>They spoke of ransomware.</p>",
+        published_at=now - datetime.timedelta(hours=1),  # the newest
+    )
+    in_summary = ArticleFactory(
+        title_en="Week of action",
+        summary_en="Ransomware gangs were the target.",
+        published_at=now - datetime.timedelta(hours=2),
+    )
+    in_title = ArticleFactory(
+        title_en="Ransomware operation",
+        summary_en="Servers seized.",
+        published_at=now - datetime.timedelta(days=30),  # the oldest
+    )
+    assert result_urls(search(client, "ransomware")) == [
+        article_url(in_title),
+        article_url(in_summary),
+        article_url(in_body),
+    ]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("words", ["الانتربول", "إنتربول", "الإنتربول", "والإنتربول"])
+def test_arabic_variants_find_the_article_written_with_alef_hamza(client, words):
+    article = ArticleFactory(
+        original_language="ar",
+        title_en=None,
+        summary_en=None,
+        title_ar=ARABIC_TITLE,
+        summary_ar="عملية مشتركة",
+        slug="interpol-ar",
+    )
+    assert result_urls(search(client, words, language="ar")) == [article_url(article, "ar")]
+    news = client.get("/ar/news/", {"q": words}).content.decode()
+    assert article_url(article, "ar") in news
+
+
+# Never found: what published() does not return.
+
+
+@pytest.mark.django_db
+def test_drafts_scheduled_and_unpublished_items_are_never_found(client):
+    published = ArticleFactory(title_en="Skimming gang arrested")
+    ArticleFactory(title_en="Skimming draft", draft=True)
+    ArticleFactory(title_en="Skimming scheduled", future=True)
+    ended = ArticleFactory(title_en="Skimming withdrawn")
+    Article.objects.filter(pk=ended.pk).update(
+        unpublish_at=timezone.now() - datetime.timedelta(minutes=1)
+    )
+    AdviceFactory(title_en="Skimming: a draft advice", draft=True)
+    AdviceFactory(title_en="Skimming: advice to come", future=True)
+    advice = AdviceFactory(title_en="Skimming at cash machines")
+    for language in ("en", "fr"):
+        urls = result_urls(search(client, "skimming", language=language))
+        assert sorted(urls) == sorted(
+            [article_url(published, language), f"/{language}/advice/{advice.slug}/"]
+        )
+    assert Advice.objects.count() == 3
+
+
+# The page.
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("words", ["", "   "])
+def test_no_words_give_a_helpful_page(client, seeded, words):
+    response = search(client, words)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Type one or more words" in html
+    assert 'role="status"' not in html
+
+
+@pytest.mark.django_db
+def test_no_results_suggest_fewer_words(client, seeded):
+    response = search(client, "phishing zanzibar")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "0 results" in html
+    assert "Try fewer words" in html
+
+
+@pytest.mark.django_db
+def test_words_past_the_cap_are_named(client, seeded):
+    words = "interpol one two three four five six seven eight nine"
+    html = search(client, words).content.decode()
+    assert "These words were not searched for: eight nine." in html
+
+
+@pytest.mark.django_db
+def test_bad_input_is_a_clear_error_never_a_5xx(client, seeded):
+    assert search(client, "x" * 201).status_code == 400
+    assert search(client, "interpol", page="abc").status_code == 404
+    assert search(client, "interpol", page="99").status_code == 404
+    for words in ['"', "*", "NEAR(a b)", "a OR b", "{title_en}:x", "'); DROP TABLE x; --", "\x00"]:
+        assert search(client, words).status_code in (200, 400), words
+
+
+@pytest.mark.django_db
+def test_results_are_paginated(client):
+    ArticleFactory.create_batch(23, title_en="Cryptojacking case")
+    first = search(client, "cryptojacking")
+    assert len(result_urls(first)) == 20
+    assert "23 results" in first.content.decode()
+    second = search(client, "cryptojacking", page=2)
+    assert len(result_urls(second)) == 3
+    assert not set(result_urls(first)) & set(result_urls(second))
+
+
+@pytest.mark.django_db
+def test_snippets_mark_the_words_and_escape_the_rest(client):
+    ArticleFactory(
+        title_en="Sextortion network dismantled",
+        summary_en="A <script>alert(1)</script> & sextortion ring.",
+        body_en="<p>Victims of sextortion &lt;b&gt;were helped&lt;/b&gt;.</p>",
+    )
+    html = search(client, "sextortion").content.decode()
+    assert "<mark>sextortion</mark>" in html
+    assert "<script>" not in html and "<b>" not in html
+    assert "alert(1)" in html  # the text of what looked like a tag is kept, escaped
+    HTMLParser(strict=True).parse(html)
+
+
+@pytest.mark.django_db
+def test_each_result_is_shown_in_its_fallback_language_with_lang(client):
+    article = ArticleFactory(french=True, title_fr="Rançongiciel : une arrestation")
+    html = search(client, "rançongiciel").content.decode()
+    card = html[html.index(article_url(article)) - 300 :]
+    assert 'lang="fr"' in card[:300]
+
+
+@pytest.mark.django_db
+def test_the_search_page_uses_at_most_ten_queries(client, seeded, django_assert_max_num_queries):
+    ArticleFactory.create_batch(30, title_en="Interpol operation")
+    with django_assert_max_num_queries(10):
+        assert search(client, "interpol").status_code == 200
+    with django_assert_max_num_queries(10):
+        assert search(client, "interpol", page=2).status_code == 200
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", ["en", "ar"])
+def test_every_page_has_a_search_box_in_its_header(client, seeded, language):
+    for path in (f"/{language}/", f"/{language}/news/", f"/{language}/advice/heartbleed-bug/"):
+        html = client.get(path).content.decode()
+        header = html[html.index("<header") : html.index("</header>")]
+        assert f'action="/{language}/search/"' in header
+        assert 'type="search"' in header and 'name="q"' in header
+
+
+# The plan: an index scan.
+
+
+@pytest.mark.django_db
+def test_the_words_are_looked_up_in_the_index():
+    require_postgresql()
+    from core.search import matching_q, word_texts
+
+    now = timezone.now()
+    Article.objects.bulk_create(
+        Article(
+            title_en=f"Cyber security workshop {number}",
+            summary_en="Experts met.",
+            slug=f"workshop-{number}",
+            status="published",
+            published_at=now - datetime.timedelta(hours=number),
+        )
+        for number in range(3000)
+    )
+    ArticleFactory(title_en="Interpol operation")
+    texts = tuple(word_texts(["interpol"], ["en", "fr", "es", "ar"], "postgresql").values())
+    # The words' condition (the published() one is a filter on the same rows): 3,001 rows
+    # are few enough for a sequential scan to cost less, so that is not an option here.
+    queryset = Article.objects.filter(
+        matching_q(
+            dict(zip(["en", "fr", "es", "ar"], texts, strict=True)),
+            "shown_language_en",
+            "postgresql",
+        )
+    ).order_by()
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE news_article")
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        plan = queryset.explain()
+    assert "article_search_en_idx" in plan
+    assert "article_search_fr_idx" in plan
