@@ -345,7 +345,20 @@ def internal_facts():
         "crime_area": CrimeArea.objects.first().slug,
         "initiative": Initiative.objects.first().slug,
         "feed": feed_path(),
+        "search": path_named("search"),
     }
+
+
+def path_named(name):
+    """The English path of the URL named `name`, or None while the site has none."""
+    from django.urls import NoReverseMatch, reverse
+    from django.utils import translation
+
+    with translation.override("en"):
+        try:
+            return reverse(name)
+        except NoReverseMatch:
+            return None
 
 
 def feed_path():
@@ -464,6 +477,8 @@ def pages(facts):
     paths.append(f"/en/initiatives/{facts['initiative']}/")
     if facts["feed"]:
         paths.append(facts["feed"])
+    if facts.get("search"):
+        paths.append(f"{facts['search']}?{urllib.parse.urlencode({'q': ENGLISH_WORD})}")
     return [(urllib.parse.unquote_plus(path), path) for path in paths]
 
 

@@ -30,6 +30,8 @@ PAGES = [
     "/{lang}/initiatives/igci/",
     "/{lang}/advice/heartbleed-bug/",
     "/{lang}/advice/",
+    "/{lang}/search/",
+    "/{lang}/search/?q=interpol",
 ]
 
 
@@ -167,3 +169,22 @@ def test_skip_to_results_comes_before_the_filters_and_lands_on_them(browser, sit
     focused = page.evaluate("() => document.activeElement.closest('.card') !== null")
     assert focused, "the first Tab after the skip reaches the first result"
     page.context.close()
+
+
+@pytest.mark.parametrize("lang", ["en", "ar"])
+def test_the_header_search_box_is_visible_on_a_phone_and_works_without_javascript(
+    browser, site, lang
+):
+    context = browser.new_context(viewport={"width": 390, "height": 844}, java_script_enabled=False)
+    page = context.new_page()
+    page.goto(f"{site}/{lang}/news/")
+    box = page.locator("header input[name=q]")
+    assert box.is_visible()
+    top = box.bounding_box()
+    assert top["y"] + top["height"] <= 844  # on the first screen, not behind "Filters"
+    box.fill("heartbleed")
+    page.locator("header form[role=search] button").click()
+    page.wait_for_load_state()
+    assert f"/{lang}/search/?q=heartbleed" in page.url
+    assert page.locator(f'.card__title a[href="/{lang}/advice/heartbleed-bug/"]').count() == 1
+    context.close()

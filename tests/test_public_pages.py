@@ -20,6 +20,8 @@ PAGES = [
     "/{lang}/initiatives/igci/",
     "/{lang}/initiatives/digital-crime-centre/",
     "/{lang}/news/",
+    "/{lang}/search/",
+    "/{lang}/search/?q=interpol",
 ]
 
 

@@ -317,3 +317,17 @@ def test_the_words_are_looked_up_in_the_index():
         plan = queryset.explain()
     assert "article_search_en_idx" in plan
     assert "article_search_fr_idx" in plan
+
+
+@pytest.mark.django_db
+def test_the_news_list_without_results_suggests_dropping_words_or_filters(client, seeded):
+    response = client.get("/en/news/", {"q": "botnet simda", "language": "en"})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "No article matches these filters." in html
+    assert "Try fewer words" in html
+    assert 'href="/en/news/?q=botnet+simda"' in html  # the words without the other filters
+    assert 'href="/en/search/?q=botnet+simda"' in html  # the whole site
+    assert 'href="/en/news/?language=en"' in html  # the filters without the words
+    assert client.get("/en/news/?q=botnet+simda").status_code == 200
+    assert "botnet" in client.get("/en/news/?q=botnet+simda").content.decode().lower()
