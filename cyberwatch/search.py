@@ -109,7 +109,7 @@ def found_articles(words, language, now, crime_areas):
             now, texts, query, page_language=language, offset=start, stop=stop
         )
         for article in found:
-            if hasattr(article, "snippet"):
+            if getattr(article, "snippet", ""):
                 article.search_snippet = marked_html(article.snippet)
             else:
                 shown_language = article.shown_in(language).language

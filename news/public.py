@@ -104,8 +104,9 @@ def _texts_by_language(texts):
     return dict(zip(language_codes(), texts, strict=True))
 
 
-def _shown_text(page_language):
-    """The shown language's summary and body, as one text (what a snippet is cut from)."""
+def _shown_text(page_language, languages):
+    """The shown language's summary and body, as one text (what a snippet is cut from), for
+    the articles shown in one of `languages`."""
     return Case(
         *(
             When(
@@ -117,7 +118,7 @@ def _shown_text(page_language):
                     output_field=TextField(),
                 ),
             )
-            for code in language_codes()
+            for code in languages
         ),
         default=Value(""),
         output_field=TextField(),
@@ -128,8 +129,10 @@ def _shown_text(page_language):
 def ranked_cards(now, texts, query, *, page_language, offset, stop):
     """A page of the site search's articles: the cards `[offset:stop]` of the public articles
     matching the words, the best match first (then the newest), each with its `relevance` and
-    the text of its snippet: PostgreSQL's `ts_headline()` as `snippet`, or on SQLite the shown
-    summary and body as `snippet_source` (core.search.python_snippet() cuts it)."""
+    the text of its snippet: PostgreSQL's `ts_headline()` as `snippet`, or the shown summary
+    and body as `snippet_source` (core.search.python_snippet() cuts it) on SQLite, and on
+    PostgreSQL for an article shown in Arabic, whose words ts_headline() would not mark (it
+    compares the text's own spelling, before cyberwatch_arabic(), with the normalised words)."""
     shown = f"shown_language_{page_language}"
     by_language = _texts_by_language(texts)
     table = Article._meta.db_table
@@ -137,7 +140,15 @@ def ranked_cards(now, texts, query, *, page_language, offset, stop):
         relevance=relevance(by_language, shown, connection.vendor, table, SEARCHED_FIELDS)
     )
     if connection.vendor == "postgresql":
-        found = found.annotate(snippet=headline(_shown_text(page_language), by_language, shown))
+        marked = [code for code in language_codes() if code != "ar"]
+        found = found.annotate(
+            snippet=headline(
+                _shown_text(page_language, marked),
+                {code: by_language[code] for code in marked},
+                shown,
+            ),
+            snippet_source=_shown_text(page_language, ["ar"]),
+        )
     else:
-        found = found.annotate(snippet_source=_shown_text(page_language))
+        found = found.annotate(snippet_source=_shown_text(page_language, language_codes()))
     return found.cards().order_by("-relevance", "-published_at", "-pk")[offset:stop]

@@ -331,3 +331,17 @@ def test_the_news_list_without_results_suggests_dropping_words_or_filters(client
     assert 'href="/en/news/?language=en"' in html  # the filters without the words
     assert client.get("/en/news/?q=botnet+simda").status_code == 200
     assert "botnet" in client.get("/en/news/?q=botnet+simda").content.decode().lower()
+
+
+@pytest.mark.django_db
+def test_arabic_snippets_mark_the_words_whatever_their_spelling(client):
+    ArticleFactory(
+        original_language="ar",
+        title_en=None,
+        summary_en=None,
+        title_ar="عملية مشتركة",
+        summary_ar="نسق الإنتربول عملية دولية",
+        slug="interpol-ar-snippet",
+    )
+    html = search(client, "انتربول", language="ar").content.decode()
+    assert "<mark>الإنتربول</mark>" in html
