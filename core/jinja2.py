@@ -293,9 +293,7 @@ def alternate_links(request, languages=None, page=None):
     canonical address (see `canonical_url`): no query but a list's `?page=N`."""
     languages = languages or [code for code, _name in settings.LANGUAGES]
     paths = translated_paths(request)
-    links = [
-        {"hreflang": code, "url": _absolute(request, paths[code], page)} for code in languages
-    ]
+    links = [{"hreflang": code, "url": _absolute(request, paths[code], page)} for code in languages]
     default = settings.LANGUAGE_CODE if settings.LANGUAGE_CODE in languages else languages[0]
     links.append({"hreflang": "x-default", "url": _absolute(request, paths[default], page)})
     return links
