@@ -231,6 +231,23 @@ class WithImage(StoredRow):
                 )
         return renditions
 
+    def sharing_rendition(self):
+        """The rendition a link preview shows (og:image, twitter:image), or None: the widest
+        JPEG (at most 1600 px), the format every preview reads, at the size they ask for.
+        {"url", "width", "height", "type"}; the URL is the storage's (relative when local)."""
+        if not self.image:
+            return None
+        jpegs = [r for r in self.image_renditions if r["type"] == "image/jpeg"]
+        if not jpegs:
+            return None
+        widest = max(jpegs, key=lambda rendition: rendition["width"])
+        return {
+            "url": self.image.storage.url(widest["name"]),
+            "width": widest["width"],
+            "height": widest["height"],
+            "type": widest["type"],
+        }
+
     def image_sources(self):
         """The renditions for a `<picture>`, best format first, the fallback (JPEG) last:
         [{"type", "srcset", "src", "width", "height"}]."""

@@ -20,7 +20,7 @@ from django.test.signals import template_rendered
 from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse, translate_url
 from django.utils import formats, timezone
 from django.utils.encoding import iri_to_uri
-from django.utils.html import format_html
+from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import (
     get_language,
@@ -37,6 +37,7 @@ from markupsafe import Markup
 from .languages import text_direction
 from .links import slug_urls
 from .sanitising import clean_html
+from .sharing import json_ld, news_article, open_graph_locale, plain_description
 
 
 @functools.lru_cache(maxsize=4096)
@@ -286,17 +287,73 @@ def other_language_links(request, shown):
     ]
 
 
-def alternate_links(request, languages=None):
+def alternate_links(request, languages=None, page=None):
     """`<link rel="alternate" hreflang>` targets: the languages the page's content exists in
-    (all of them for pages without one item), plus x-default."""
+    (all of them for pages without one item), plus x-default. Each is that language's
+    canonical address (see `canonical_url`): no query but a list's `?page=N`."""
     languages = languages or [code for code, _name in settings.LANGUAGES]
     paths = translated_paths(request)
-    links = [
-        {"hreflang": code, "url": request.build_absolute_uri(paths[code])} for code in languages
-    ]
+    links = [{"hreflang": code, "url": _absolute(request, paths[code], page)} for code in languages]
     default = settings.LANGUAGE_CODE if settings.LANGUAGE_CODE in languages else languages[0]
-    links.append({"hreflang": "x-default", "url": request.build_absolute_uri(paths[default])})
+    links.append({"hreflang": "x-default", "url": _absolute(request, paths[default], page)})
     return links
+
+
+def canonical_url(request, shown=None, page=None):
+    """The absolute address search engines should index for this page: its path without the
+    query, but for a list's `?page=N` after the first. An item shown in another language than
+    the page's (the fallback) is indexed at its page in that language, which its hreflang
+    links and the sitemap name: the page here repeats it."""
+    if shown is not None and shown.is_fallback:
+        return _absolute(request, translated_paths(request)[shown.language], page)
+    return _absolute(request, request.path, page)
+
+
+def _absolute(request, path, page=None):
+    path = path.split("?", 1)[0]
+    if page and page > 1:
+        path = f"{path}?page={page}"
+    return request.build_absolute_uri(path)
+
+
+def item_description(shown):
+    """What a page about one item is about, as HTML for `plain_description()`: the item's
+    summary in the language shown, or failing one its text."""
+    if shown.summary.strip():
+        return escape(shown.summary)
+    return rich_text(shown.body)
+
+
+def sharing_image(request, item, shown):
+    """An item's image for link previews (og:image): its sharing rendition at an absolute
+    URL, with the alt text in the language the page shows the item in; None without one."""
+    rendition = getattr(item, "sharing_rendition", None)
+    rendition = rendition() if rendition else None
+    if rendition is None:
+        return None
+    return {
+        **rendition,
+        "url": request.build_absolute_uri(rendition["url"]),
+        "alt": shown.image_alt,
+    }
+
+
+def article_json_ld(request, article, shown):
+    """The article page's schema.org NewsArticle, as a `<script type="application/ld+json">`."""
+    image = sharing_image(request, article, shown)
+    return json_ld(
+        news_article(
+            headline=shown.title,
+            description=plain_description(item_description(shown)),
+            url=canonical_url(request, shown),
+            language=shown.language,
+            published=localtime(article.published_at),
+            modified=localtime(article.updated_at),
+            image=image["url"] if image else None,
+            publisher=gettext("CyberWatch"),
+            logo=request.build_absolute_uri(static_url("favicon.svg")),
+        )
+    )
 
 
 def querystring(request, **changes):
@@ -350,6 +407,12 @@ def environment(**options):
         other_language_links=other_language_links,
         alternate_links=alternate_links,
         querystring=querystring,
+        canonical_url=canonical_url,
+        item_description=item_description,
+        plain_description=plain_description,
+        sharing_image=sharing_image,
+        open_graph_locale=open_graph_locale,
+        article_json_ld=article_json_ld,
         LANGUAGES=settings.LANGUAGES,
     )
     return env

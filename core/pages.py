@@ -52,12 +52,17 @@ class TranslatedDetailMixin:
         context["page_languages"] = self.object.available_languages
         context["shown"] = self.object.shown_in(get_language())
         context["pending_preview"] = self.preview_review is not None
+        context["is_preview"] = self.is_preview()
         return context
+
+    def is_preview(self):
+        """A page the public does not see (a draft, a scheduled item, a pending change): never
+        cached, never indexed, and it names no canonical address (base.jinja)."""
+        return self.preview_item is not None or getattr(self.object, "is_published", True) is False
 
     def render_to_response(self, context, **kwargs):
         response = super().render_to_response(context, **kwargs)
-        if self.preview_item is not None or getattr(self.object, "is_published", True) is False:
-            # A preview: never cached, never indexed.
+        if self.is_preview():
             response["Cache-Control"] = "private, no-store"
             response["X-Robots-Tag"] = "noindex"
         return response

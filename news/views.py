@@ -67,6 +67,8 @@ class ArticleListView(TemplateResponseMixin, MultipleObjectMixin, View):
             chosen_categories=request.GET.getlist("category"),
             chosen_initiative=request.GET.get("initiative", ""),
             feed_query=feed_query(clean),
+            # Filters, words or anything else but the page: not indexed (the plain list is).
+            is_filtered=any(key != self.page_kwarg for key in request.GET),
         )
         if context.get("page_obj"):
             context["page_numbers"] = context["paginator"].get_elided_page_range(
