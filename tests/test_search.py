@@ -345,3 +345,10 @@ def test_arabic_snippets_mark_the_words_whatever_their_spelling(client):
     )
     html = search(client, "انتربول", language="ar").content.decode()
     assert "<mark>الإنتربول</mark>" in html
+
+
+@pytest.mark.django_db
+def test_search_pages_are_not_indexed_and_name_the_plain_search_as_canonical(client, seeded):
+    html = search(client, "interpol", page="2").content.decode()
+    assert '<meta name="robots" content="noindex, follow">' in html
+    assert '<link rel="canonical" href="http://testserver/en/search/">' in html
