@@ -3,6 +3,8 @@ public sees is always `published(now)`, and these run it without building the OR
 on every request."""
 
 from django.db import connection
+from django.db.models import F, Max
+from django.db.models.functions import Greatest
 
 from core.languages import language_codes
 from core.prepared import Prepared
@@ -65,6 +67,40 @@ def list_cards(now, query, before, *, offset, stop):
     if before is not None:
         articles = articles.filter(published_at__lt=before)
     return articles.cards()[offset:stop]
+
+
+def last_change():
+    """When an article last changed for the public: its last save, or its publication when that
+    came later (a scheduled article appears without a save)."""
+    return Greatest("updated_at", "published_at")
+
+
+@Prepared
+def sitemap_pages(now, *, size):
+    """(page, lastmod) of the news sitemap's pages that hold a public article: page n holds the
+    articles with pks from (n - 1) * size + 1 to n * size (news/sitemaps.py)."""
+    return (
+        Article.objects.published(now)
+        .order_by()
+        .annotate(page=(F("pk") - 1) / size + 1)
+        .values("page")
+        .annotate(lastmod=Max(last_change()))
+        .order_by("page")
+        .values_list("page", "lastmod")
+    )
+
+
+@Prepared
+def sitemap_rows(now, first, last):
+    """(slug, lastmod, available in each of language_codes()…) of the public articles with
+    `first` < pk <= `last`: a range of the primary key's index, whatever the archive's size."""
+    return (
+        Article.objects.published(now)
+        .filter(pk__gt=first, pk__lte=last)
+        .annotate(lastmod=last_change())
+        .order_by("pk")
+        .values_list("slug", "lastmod", *(f"available_{code}" for code in language_codes()))
+    )
 
 
 def _matching(now, texts, query, page_language):

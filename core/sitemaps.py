@@ -1,0 +1,175 @@
+"""Sitemaps of translated content: each public item once per language it is available in, with
+hreflang alternates and `x-default`, on pages of at most `page_size()` items.
+
+The sections are `django.contrib.sitemaps.Sitemap` subclasses (`items()` from `published()`,
+`location()`, `lastmod()`, `get_languages_for_item()`, `i18n` and `alternates`), so Django's
+own `get_urls()` lists the same addresses. The site's views (cyberwatch/sitemaps.py) do not
+render Django's templates: a page of 1,000 articles is 2,000–4,000 `<url>` elements of five
+to six lines each, which Django's template engine takes tens of milliseconds to write, and
+Django's `get_urls()` activates a language and reverses a URL for every item, language and
+alternate. `urlset()` writes the XML itself, escaped, from `Entry` rows that a section builds
+with one reverse per language (core/links.py); the alternates of an item are written once and
+repeated for each of its languages.
+
+Two rules differ from Django's `_urls()`: `x-default` is the item's English address when it
+has one, else its first language in LANGUAGES order (Django's: the default language's,
+without its prefix, only when available in it); and a page holds `page_size()` items (up to
+one URL a language each) instead of `limit` URLs, so that the news section is paginated on the
+database (news/sitemaps.py) instead of in a list of every article in every language.
+"""
+
+import dataclasses
+import datetime
+import re
+from xml.sax.saxutils import escape
+
+from django.conf import settings
+from django.contrib.sitemaps import Sitemap
+from django.core.paginator import EmptyPage, Paginator
+from django.http import Http404
+from django.utils import timezone, translation
+
+from .languages import language_codes
+from .links import slug_url, slug_urls
+
+PROTOCOL_LIMIT = 50_000  # URLs in a sitemap, and sitemaps in an index (sitemaps.org)
+PAGE_NUMBER = re.compile(r"[1-9][0-9]{0,17}")  # ASCII digits: int() would take "٣" and " 3"
+URLSET = (
+    '<?xml version="1.0" encoding="UTF-8"?>\n'
+    '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" '
+    'xmlns:xhtml="http://www.w3.org/1999/xhtml">\n'
+)
+SITEMAPINDEX = (
+    '<?xml version="1.0" encoding="UTF-8"?>\n'
+    '<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
+)
+
+
+def page_size():
+    """Items on a sitemap page: `SITEMAP_PAGE_SIZE`, and never more than keeps the page within
+    the protocol's 50,000 URLs when every item is in every language."""
+    return max(1, min(settings.SITEMAP_PAGE_SIZE, PROTOCOL_LIMIT // len(language_codes())))
+
+
+def page_number(value, biggest):
+    """The page number a sitemap's `?p=` asks for, at most `biggest`; else 404."""
+    if not PAGE_NUMBER.fullmatch(value) or int(value) > biggest:
+        raise Http404("No such sitemap page")
+    return int(value)
+
+
+def x_default(languages):
+    """The language of an item's `x-default` address: the default language when it is
+    available in it, else the first of `languages` (in LANGUAGES order)."""
+    return settings.LANGUAGE_CODE if settings.LANGUAGE_CODE in languages else languages[0]
+
+
+def w3c_datetime(moment):
+    return moment.astimezone(datetime.UTC).isoformat(timespec="seconds")
+
+
+@dataclasses.dataclass(frozen=True)
+class Entry:
+    """One item of a sitemap: its path in each language it is available in, as ((code, path),
+    …) in LANGUAGES order, and when it last changed (or None)."""
+
+    paths: tuple
+    lastmod: datetime.datetime | None = None
+
+
+def urlset(entries, origin):
+    """The `<urlset>` of `entries`, their paths made absolute with `origin`
+    (`https://host`)."""
+    parts = [URLSET]
+    for entry in entries:
+        links = {code: escape(origin + path) for code, path in entry.paths}
+        alternates = "".join(
+            f'<xhtml:link rel="alternate" hreflang="{code}" href="{location}"/>'
+            for code, location in links.items()
+        )
+        default = links[x_default(list(links))]
+        alternates += f'<xhtml:link rel="alternate" hreflang="x-default" href="{default}"/>'
+        lastmod = f"<lastmod>{w3c_datetime(entry.lastmod)}</lastmod>" if entry.lastmod else ""
+        for location in links.values():
+            parts.append(f"<url><loc>{location}</loc>{lastmod}{alternates}</url>\n")
+    parts.append("</urlset>\n")
+    return "".join(parts)
+
+
+def sitemapindex(pages):
+    """The `<sitemapindex>` of `pages`: (absolute address, lastmod or None)."""
+    parts = [SITEMAPINDEX]
+    for location, lastmod in pages:
+        lastmod = f"<lastmod>{w3c_datetime(lastmod)}</lastmod>" if lastmod else ""
+        parts.append(f"<sitemap><loc>{escape(location)}</loc>{lastmod}</sitemap>\n")
+    parts.append("</sitemapindex>\n")
+    return "".join(parts)
+
+
+class TranslatedSitemap(Sitemap):
+    """A section of public translated items with slugs (`url_name`: their detail view). The
+    items are few (crime areas, advice, initiatives): each page reads them all, once."""
+
+    i18n = True
+    alternates = True
+    x_default = True
+    url_name = None
+
+    def __init__(self, now=None):
+        self.now = now or timezone.now()
+
+    @property
+    def limit(self):
+        return page_size()
+
+    def location(self, item):
+        # In the active language: Django's get_urls() activates each in turn.
+        return slug_url(self.url_name, item.slug)
+
+    def get_languages_for_item(self, item):
+        return item.available_languages
+
+    def lastmod(self, item):
+        return None
+
+    def _shown_items(self):
+        return [item for item in self.items() if self.get_languages_for_item(item)]
+
+    def index_pages(self):
+        """(page number, lastmod or None) of each page: the latest lastmod of its items, None
+        when one of them has none."""
+        paginator = Paginator(self._shown_items(), self.limit)
+        pages = []
+        for number in paginator.page_range:
+            lastmods = [self.lastmod(item) for item in paginator.page(number)]
+            pages.append((number, None if None in lastmods else max(lastmods, default=None)))
+        return pages
+
+    def page_entries(self, value):
+        """The `Entry` rows of the page `value` (`?p=`, text); 404 when there is none."""
+        number = page_number(value, PROTOCOL_LIMIT)
+        try:
+            items = Paginator(self._shown_items(), self.limit).page(number)
+        except EmptyPage as error:
+            raise Http404("No such sitemap page") from error
+        return self.entries(items)
+
+    def entries(self, items):
+        """The `Entry` of each of `items`."""
+        makers = path_makers(self.url_name)
+        entries = []
+        for item in items:
+            languages = self.get_languages_for_item(item)
+            paths = tuple((code, makers[code](item.slug)) for code in languages)
+            entries.append(Entry(paths, self.lastmod(item)))
+        return entries
+
+
+def path_makers(url_name):
+    """{language: the path of the item with a slug, in that language} for the view `url_name`:
+    one reverse per language for a whole page (core/links.py)."""
+    makers = {}
+    for code in language_codes():
+        with translation.override(code):
+            makers[code] = slug_urls(url_name)
+    return makers
