@@ -34,7 +34,7 @@ from django.utils.translation import (
 from jinja2 import Environment
 from markupsafe import Markup
 
-from .languages import text_direction
+from .languages import text_direction, x_default_language
 from .links import slug_urls
 from .sanitising import clean_html
 
@@ -294,7 +294,7 @@ def alternate_links(request, languages=None):
     links = [
         {"hreflang": code, "url": request.build_absolute_uri(paths[code])} for code in languages
     ]
-    default = settings.LANGUAGE_CODE if settings.LANGUAGE_CODE in languages else languages[0]
+    default = x_default_language(languages)
     links.append({"hreflang": "x-default", "url": request.build_absolute_uri(paths[default])})
     return links
 

@@ -18,9 +18,9 @@ one URL a language each) instead of `limit` URLs, so that the news section is pa
 database (news/sitemaps.py) instead of in a list of every article in every language.
 """
 
-import dataclasses
 import datetime
 import re
+from typing import NamedTuple
 from xml.sax.saxutils import escape
 
 from django.conf import settings
@@ -29,8 +29,8 @@ from django.core.paginator import EmptyPage, Paginator
 from django.http import Http404
 from django.utils import timezone, translation
 
-from .languages import language_codes
-from .links import slug_url, slug_urls
+from .languages import language_codes, x_default_language
+from .links import around_slug, quote_slug, slug_url
 
 PROTOCOL_LIMIT = 50_000  # URLs in a sitemap, and sitemaps in an index (sitemaps.org)
 PAGE_NUMBER = re.compile(r"[1-9][0-9]{0,17}")  # ASCII digits: int() would take "٣" and " 3"
@@ -58,20 +58,14 @@ def page_number(value, biggest):
     return int(value)
 
 
-def x_default(languages):
-    """The language of an item's `x-default` address: the default language when it is
-    available in it, else the first of `languages` (in LANGUAGES order)."""
-    return settings.LANGUAGE_CODE if settings.LANGUAGE_CODE in languages else languages[0]
-
-
 def w3c_datetime(moment):
     return moment.astimezone(datetime.UTC).isoformat(timespec="seconds")
 
 
-@dataclasses.dataclass(frozen=True)
-class Entry:
+class Entry(NamedTuple):
     """One item of a sitemap: its path in each language it is available in, as ((code, path),
-    …) in LANGUAGES order, and when it last changed (or None)."""
+    …) in LANGUAGES order, and when it last changed (or None). A tuple: a page makes
+    thousands."""
 
     paths: tuple
     lastmod: datetime.datetime | None = None
@@ -80,19 +74,23 @@ class Entry:
 def urlset(entries, origin):
     """The `<urlset>` of `entries`, their paths made absolute with `origin`
     (`https://host`)."""
+    origin = escape(origin)
     parts = [URLSET]
-    for entry in entries:
-        links = {code: escape(origin + path) for code, path in entry.paths}
+    append = parts.append
+    for paths, lastmod in entries:
+        links = [(code, origin + escape(path)) for code, path in paths]
         alternates = "".join(
-            f'<xhtml:link rel="alternate" hreflang="{code}" href="{location}"/>'
-            for code, location in links.items()
+            [
+                f'<xhtml:link rel="alternate" hreflang="{code}" href="{location}"/>'
+                for code, location in links
+            ]
         )
-        default = links[x_default(list(links))]
-        alternates += f'<xhtml:link rel="alternate" hreflang="x-default" href="{default}"/>'
-        lastmod = f"<lastmod>{w3c_datetime(entry.lastmod)}</lastmod>" if entry.lastmod else ""
-        for location in links.values():
-            parts.append(f"<url><loc>{location}</loc>{lastmod}{alternates}</url>\n")
-    parts.append("</urlset>\n")
+        default = dict(links)[x_default_language([code for code, _location in links])]
+        alternates += f'<xhtml:link rel="alternate" hreflang="x-default" href="{default}"/></url>\n'
+        lastmod = f"<lastmod>{w3c_datetime(lastmod)}</lastmod>" if lastmod else ""
+        for _code, location in links:
+            append(f"<url><loc>{location}</loc>{lastmod}{alternates}")
+    append("</urlset>\n")
     return "".join(parts)
 
 
@@ -156,20 +154,25 @@ class TranslatedSitemap(Sitemap):
 
     def entries(self, items):
         """The `Entry` of each of `items`."""
-        makers = path_makers(self.url_name)
-        entries = []
-        for item in items:
-            languages = self.get_languages_for_item(item)
-            paths = tuple((code, makers[code](item.slug)) for code in languages)
-            entries.append(Entry(paths, self.lastmod(item)))
-        return entries
+        paths = SlugPaths(self.url_name)
+        return [
+            Entry(paths(item.slug, self.get_languages_for_item(item)), self.lastmod(item))
+            for item in items
+        ]
 
 
-def path_makers(url_name):
-    """{language: the path of the item with a slug, in that language} for the view `url_name`:
-    one reverse per language for a whole page (core/links.py)."""
-    makers = {}
-    for code in language_codes():
-        with translation.override(code):
-            makers[code] = slug_urls(url_name)
-    return makers
+class SlugPaths:
+    """The paths of items with a slug, for the view `url_name`, in each language: one reverse
+    per language for a whole page, one quote per item (core/links.py)."""
+
+    def __init__(self, url_name):
+        self.around = {}
+        for code in language_codes():
+            with translation.override(code):
+                self.around[code] = around_slug(url_name)
+
+    def __call__(self, slug, languages):
+        """((code, path), …) of the item at `slug` in `languages`."""
+        quoted = quote_slug(slug)
+        around = self.around
+        return tuple((code, f"{around[code][0]}{quoted}{around[code][1]}") for code in languages)

@@ -194,9 +194,19 @@ def test_lastmod_is_the_last_change_of_each_item_and_of_each_page(db):
     assert found[address(advice, "en")]["lastmod"] == advice.updated_at.astimezone(
         datetime.UTC
     ).isoformat(timespec="seconds")
+    later = AdviceFactory()
+    # Saved two days ago, scheduled for half a day ago: its publication is its last change.
+    Advice.objects.filter(pk=later.pk).update(updated_at=days(-2), published_at=days(-0.5))
+    found = {url["loc"]: url for url in urls()}
+    published_at = Advice.objects.get(pk=later.pk).published_at
+    assert found[address(later, "en")]["lastmod"] == published_at.astimezone(
+        datetime.UTC
+    ).isoformat(timespec="seconds")
+    # A page of the index: the latest change of its items, when reading them is cheap.
     pages = section_pages()
-    assert pages[f"{ORIGIN}/sitemap-news.xml"] == "2024-05-06T07:08:09+00:00"
-    assert pages[f"{ORIGIN}/sitemap-advice.xml"]
+    assert pages[f"{ORIGIN}/sitemap-advice.xml"] == max(
+        found[address(item, "en")]["lastmod"] for item in (advice, later)
+    )
 
 
 def test_the_index_splits_a_section_past_the_page_size(db, settings):
@@ -217,6 +227,23 @@ def test_the_index_splits_a_section_past_the_page_size(db, settings):
     assert sorted(listed) == sorted(
         address(article, code) for article in articles for code in ("en", "fr")
     )
+
+
+def test_a_block_of_unpublished_articles_is_an_empty_page_and_past_the_last_a_404(db, settings):
+    settings.SITEMAP_PAGE_SIZE = 2
+    articles = [ArticleFactory(slug=f"in-order-{n}") for n in range(8)]
+    for article in articles[2:6]:  # two whole blocks, whichever pair the pks start at
+        Article.objects.filter(pk=article.pk).update(status="draft")
+    pages = [page for page in section_pages() if "/sitemap-news.xml" in page]
+    assert len(pages) in (4, 5)  # from the first public article's block to the last one's
+    listed = []
+    for page in pages:
+        listed += [url.find("s:loc", NS).text for url in parsed(relative(page))]
+    assert sorted(relative(loc) for loc in listed) == sorted(
+        address(article, "en") for article in articles[:2] + articles[6:]
+    )
+    last = int(pages[-1].partition("?p=")[2])
+    assert Client().get(f"/sitemap-news.xml?p={last + 1}").status_code == 404
 
 
 def test_the_default_page_size_keeps_every_page_within_the_protocols_limit(settings):
@@ -256,7 +283,7 @@ def test_each_sitemap_page_costs_the_same_queries_whatever_the_number_of_items(
         )
         for n in range(150)
     )
-    with django_assert_max_num_queries(4):
+    with django_assert_max_num_queries(5):
         pages = [page for page in section_pages() if "/sitemap-news.xml" in page]
     listed = 0
     for page in pages:  # one or two: the pks need not start at a page's first
@@ -308,16 +335,21 @@ def test_the_sitemap_agrees_with_djangos_own_get_urls(seeded):
 
 def test_the_sitemap_is_kept_by_the_page_cache_and_changes_with_the_content(db, settings):
     settings.PAGE_CACHE_SECONDS = 600
-    ArticleFactory(slug="first")
+    settings.SITEMAP_PAGE_SIZE = 1000
+    first = ArticleFactory(slug="first")
+    page = f"/sitemap-news.xml?p={(first.pk - 1) // 1000 + 1}"
     client = Client()
-    first = client.get("/sitemap-news.xml")
-    assert first["Cache-Control"].startswith("public, max-age=")
-    assert client.get("/sitemap-news.xml")["X-Cache"] == "hit"
+    response = client.get(page)
+    assert "/en/news/first/" in response.content.decode()
+    assert response["Cache-Control"].startswith("public, max-age=")
+    assert client.get(page)["X-Cache"] == "hit"
     draft = ArticleFactory(draft=True, slug="draft")
-    assert "/draft/" not in client.get("/sitemap-news.xml").content.decode()
+    page = f"/sitemap-news.xml?p={(draft.pk - 1) // 1000 + 1}"
+    assert "/draft/" not in client.get(page).content.decode()
+    assert client.get(page)["X-Cache"] == "hit"
     draft.publish()
     draft.save()
-    assert "/en/news/draft/" in client.get("/sitemap-news.xml").content.decode()
+    assert "/en/news/draft/" in client.get(page).content.decode()
 
 
 def test_robots_txt_allows_the_site_names_the_sitemap_and_keeps_crawlers_out_of_the_admin(
