@@ -3,13 +3,14 @@ hreflang alternates and `x-default`, on pages of at most `page_size()` items.
 
 The sections are `django.contrib.sitemaps.Sitemap` subclasses (`items()` from `published()`,
 `location()`, `lastmod()`, `get_languages_for_item()`, `i18n` and `alternates`), so Django's
-own `get_urls()` lists the same addresses. The site's views (cyberwatch/sitemaps.py) do not
-render Django's templates: a page of 1,000 articles is 2,000–4,000 `<url>` elements of five
-to six lines each, which Django's template engine takes tens of milliseconds to write, and
-Django's `get_urls()` activates a language and reverses a URL for every item, language and
-alternate. `urlset()` writes the XML itself, escaped, from `Entry` rows that a section builds
-with one reverse per language (core/links.py); the alternates of an item are written once and
-repeated for each of its languages.
+own `get_urls()` lists the same addresses (tests/test_sitemap.py compares them). The site's
+views (cyberwatch/sitemaps.py) neither call it nor render Django's templates: a page of 250
+articles is some 440 `<url>` elements with their alternates, which Django's `sitemap.xml`
+template took 23 ms to write where `urlset()` takes 1 ms; and `get_urls()` activates a
+language and reverses a URL for every item, language and alternate. `urlset()` writes the XML
+itself, escaped, from `Entry` rows that a section builds with one reverse per language for the
+page (core/links.py); an item's alternates are written once and repeated for each of its
+languages. A page of 250 articles takes about 3 ms to read and write so.
 
 Two rules differ from Django's `_urls()`: `x-default` is the item's English address when it
 has one, else its first language in LANGUAGES order (Django's: the default language's,
