@@ -13,8 +13,9 @@ page (core/links.py); an item's alternates are written once and repeated for eac
 languages. A page of 250 articles takes about 3 ms to read and write so.
 
 Two rules differ from Django's `_urls()`: `x-default` is the item's English address when it
-has one, else its first language in LANGUAGES order (Django's: the default language's,
-without its prefix, only when available in it); and a page holds `page_size()` items (up to
+has one, else its first language in LANGUAGES order, as on the pages' own hreflang links
+(Django's: the default language's without its prefix, which this site redirects, and only when
+available in it); and a page holds `page_size()` items (up to
 one URL a language each) instead of `limit` URLs, so that the news section is paginated on the
 database (news/sitemaps.py) instead of in a list of every article in every language.
 """
@@ -111,7 +112,9 @@ class TranslatedSitemap(Sitemap):
 
     i18n = True
     alternates = True
-    x_default = True
+    # Django's x-default is the English address without its prefix, which this site redirects:
+    # urlset() writes the site's own (module docstring).
+    x_default = False
     url_name = None
 
     def __init__(self, now=None):
