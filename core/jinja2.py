@@ -34,7 +34,7 @@ from django.utils.translation import (
 from jinja2 import Environment
 from markupsafe import Markup
 
-from .languages import text_direction
+from .languages import text_direction, x_default_language
 from .links import slug_urls
 from .sanitising import clean_html
 from .sharing import json_ld, news_article, open_graph_locale, plain_description
@@ -294,7 +294,7 @@ def alternate_links(request, languages=None, page=None):
     languages = languages or [code for code, _name in settings.LANGUAGES]
     paths = translated_paths(request)
     links = [{"hreflang": code, "url": _absolute(request, paths[code], page)} for code in languages]
-    default = settings.LANGUAGE_CODE if settings.LANGUAGE_CODE in languages else languages[0]
+    default = x_default_language(languages)
     links.append({"hreflang": "x-default", "url": _absolute(request, paths[default], page)})
     return links
 

@@ -47,6 +47,12 @@ def _forget_languages(setting, **kwargs):
         _language_codes.cache_clear()
 
 
+def x_default_language(languages):
+    """The language of an item's `hreflang="x-default"` address, of those it is available in
+    (`languages`, in LANGUAGES order): the default language, else the first."""
+    return settings.LANGUAGE_CODE if settings.LANGUAGE_CODE in languages else languages[0]
+
+
 def text_direction(language):
     return "rtl" if language in RIGHT_TO_LEFT else "ltr"
 

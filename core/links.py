@@ -31,6 +31,16 @@ def slug_url(viewname, slug):
     return slug_urls(viewname)(slug)
 
 
+def around_slug(viewname):
+    """(before, after): the parts of `viewname`'s URL around the slug, in the active language;
+    a slug goes between them through `quote_slug()`."""
+    return _around_slug(viewname, get_language(), get_script_prefix(), get_urlconf())
+
+
+def quote_slug(slug):
+    return quote(slug, safe=SAFE)
+
+
 def slug_urls(viewname):
     """`slug_url(viewname, slug)` as a function of the slug, for a list of links: the active
     language, script prefix and URLconf are read once."""

@@ -1,7 +1,8 @@
 """Caching of the public pages: in the shared cache for anonymous visitors, and over HTTP.
 
 `PublicPageCaching` (one middleware, near the top of MIDDLEWARE) decides it all for the public
-pages, those under a language prefix (`/en/`, `/ar/news/…`; feeds too), read with GET or HEAD:
+pages, those under a language prefix (`/en/`, `/ar/news/…`; feeds too) and the sitemap's, read
+with GET or HEAD:
 
 - *Anonymous visitors* (no session cookie) get the page from the shared cache (Redis on several
   servers) when it was rendered for the content's current version (core/content_version.py)
@@ -93,9 +94,10 @@ class LocalPages:
 
 @functools.cache
 def public_path():
-    """The public pages' paths: those under a language prefix."""
+    """The public pages' paths: those under a language prefix, and the sitemap's
+    (cyberwatch/sitemaps.py), which lists them and changes when they do."""
     prefixes = "|".join(map(re.escape, language_codes()))
-    return re.compile(rf"/(?:{prefixes})/")
+    return re.compile(rf"/(?:(?:{prefixes})/|sitemap(?:-[-\w]+)?\.xml$)")
 
 
 def is_public(request):

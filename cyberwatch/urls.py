@@ -12,7 +12,7 @@ from django.urls import include, path, re_path
 
 from core import admin_language
 
-from . import health, media, views
+from . import health, media, robots, sitemaps, views
 
 # A database outage is a 503 with Retry-After, any other uncaught error Django's 500 page.
 handler500 = "core.outage.server_error"
@@ -31,6 +31,9 @@ urlpatterns = [
     ),
     path("admin/", admin.site.urls),
     path("health/", health.health, name="health"),
+    path("robots.txt", robots.robots_txt, name="robots_txt"),
+    path("sitemap.xml", sitemaps.index, name="sitemap_index"),
+    path("sitemap-<slug:section>.xml", sitemaps.section, name="sitemap_section"),
 ]
 
 urlpatterns += i18n_patterns(

@@ -4,7 +4,7 @@ on every request."""
 
 from django.db import connection
 from django.db.models import Case, F, TextField, Value, When
-from django.db.models.functions import Coalesce, Concat
+from django.db.models.functions import Coalesce, Concat, Greatest
 
 from core.languages import language_codes
 from core.prepared import Prepared
@@ -67,6 +67,42 @@ def list_cards(now, query, before, *, offset, stop):
     if before is not None:
         articles = articles.filter(published_at__lt=before)
     return articles.cards()[offset:stop]
+
+
+def last_change():
+    """When an article last changed for the public: its last save, or its publication when that
+    came later (a scheduled article appears without a save)."""
+    return Greatest("updated_at", "published_at")
+
+
+@Prepared
+def first_public_pk(now, *, descending):
+    """The smallest (`descending`: the largest) pk of a public article, in a list of at most
+    one: where the news sitemap's pages start and end (news/sitemaps.py). A walk of the
+    primary key's index from one end to the first public row."""
+    order = "-pk" if descending else "pk"
+    return (
+        Article.objects.published(now)
+        .rewrite(False)
+        .order_by(order)
+        .values_list("pk", flat=True)[:1]
+    )
+
+
+@Prepared
+def sitemap_rows(now, first, last):
+    """(slug, lastmod, available in each of language_codes()…) of the public articles with
+    `first` < pk <= `last`: a range of the primary key's index, whatever the archive's size.
+    No translated field is read: modeltranslation's rewriting is off, whose `values_list()`
+    turns each row into a dict and back (a third of the query's time)."""
+    return (
+        Article.objects.published(now)
+        .rewrite(False)
+        .filter(pk__gt=first, pk__lte=last)
+        .annotate(lastmod=last_change())
+        .order_by("pk")
+        .values_list("slug", "lastmod", *(f"available_{code}" for code in language_codes()))
+    )
 
 
 def _matching(now, texts, query, page_language):
