@@ -346,6 +346,7 @@ def internal_facts():
         "initiative": Initiative.objects.first().slug,
         "feed": feed_path(),
         "search": path_named("search"),
+        "sitemap": path_named("sitemap_index"),
     }
 
 
@@ -479,6 +480,9 @@ def pages(facts):
         paths.append(facts["feed"])
     if facts.get("search"):
         paths.append(f"{facts['search']}?{urllib.parse.urlencode({'q': ENGLISH_WORD})}")
+    if facts.get("sitemap"):
+        # The index, and the news section's second page: a full block of generated articles.
+        paths += [facts["sitemap"], "/sitemap-news.xml?p=2"]
     return [(urllib.parse.unquote_plus(path), path) for path in paths]
 
 
