@@ -97,10 +97,10 @@ class Article(
 ):
     # Blank in any one language: only the original language's title is required (see clean()).
     title = models.CharField(_("title"), max_length=300, blank=True)
-    required_text_fields = AVAILABLE_WITH
     slug = models.SlugField(_("slug"), max_length=100, unique=True)
     # Addresses under /<lang>/news/ that are not articles' (news/urls.py).
     reserved_slugs = ("feed",)
+    required_text_fields = AVAILABLE_WITH  # with the title: none, the headline alone
     summary = models.TextField(_("summary"), blank=True)
     body = models.TextField(_("body"), blank=True)
     original_language = models.CharField(

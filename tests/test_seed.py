@@ -166,6 +166,7 @@ def test_a_headline_alone_is_listed_in_its_language_and_not_in_the_others(client
     assert page.status_code == 200
     alternates = re.findall(r'<link rel="alternate" hreflang="([^"]+)"', page.text)
     assert sorted(alternates) == ["fr", "x-default"]
+    assert '<meta name="description" content="Une manchette seule">' in page.text
 
 
 @pytest.mark.django_db
