@@ -239,3 +239,16 @@ def test_every_per_language_list_follows_the_sites_languages():
     locale = Path(settings.BASE_DIR) / "locale"
     for code in codes[1:]:
         assert (locale / code / "LC_MESSAGES" / "django.po").exists(), code
+
+
+@pytest.mark.django_db
+def test_an_article_needs_only_its_headline_in_its_original_language():
+    from django.core.exceptions import ValidationError
+
+    article = Article(slug="headline", original_language="fr", title_fr="Une manchette")
+    article.clean()  # no summary, no body: valid
+    article.title_fr = " "
+    article.summary_fr = "Un résumé sans titre."
+    with pytest.raises(ValidationError) as refused:
+        article.clean()
+    assert list(refused.value.message_dict) == ["title_fr"]
