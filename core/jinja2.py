@@ -318,10 +318,13 @@ def _absolute(request, path, page=None):
 
 def item_description(shown):
     """What a page about one item is about, as HTML for `plain_description()`: the item's
-    summary in the language shown, or failing one its text."""
+    summary in the language shown, or failing one its text, or failing both its title (a
+    headline alone is an article: the seed's news items are)."""
     if shown.summary.strip():
         return escape(shown.summary)
-    return rich_text(shown.body)
+    if shown.body.strip():
+        return rich_text(shown.body)
+    return escape(shown.label)
 
 
 def sharing_image(request, item, shown):

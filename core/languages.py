@@ -1,8 +1,10 @@
 """Which language an item is shown in: the site's one fallback rule.
 
-An item is *available in* a language when its title and at least one of its text fields
-(summary or body) are filled in that language. When it is not available in the page's language,
-it is shown in the first available of (its original language, en, fr, es, ar).
+An item is *available in* a language when its title and at least one of its required text
+fields are filled in that language: for most content its summary or body; for a news article
+none, its title alone (a dated headline is a news item, as in the seed: SPEC §3). When it is not
+available in the page's language, it is shown in the first available of (its original
+language, en, fr, es, ar).
 """
 
 import functools
@@ -112,12 +114,14 @@ def column(field, language):
 class TranslatedContent(models.Model):
     """Mixin for models whose text is translated with django-modeltranslation.
 
-    Subclasses name their title field and their text fields (any one of which, with the title,
-    makes the item available in a language).
+    Subclasses name their title field and their text fields, and may name the text fields any
+    one of which, with the title, makes the item available in a language
+    (`required_text_fields`; by default any of the text fields; `()`: the title alone).
     """
 
     title_field = "title"
     text_fields = ("summary", "body")
+    required_text_fields = None  # None: any one of `text_fields`
     original_language = "en"  # Article stores its own.
 
     class Meta:
@@ -139,6 +143,13 @@ class TranslatedContent(models.Model):
             cls._translated_fields = fields
         return fields
 
+    @classmethod
+    def availability_text_fields(cls):
+        """The text fields any one of which, with the title, makes the item available in a
+        language (none: the title alone does)."""
+        required = cls.required_text_fields
+        return cls.text_fields if required is None else required
+
     def _filled(self, field, language):
         value = getattr(self, column(field, language), "")
         return bool(value and value.strip(BLANK))
@@ -147,16 +158,15 @@ class TranslatedContent(models.Model):
         # A row loaded for a list without its long text columns (news cards) carries the
         # database's own answer instead (news.Article's generated `available_<code>`).
         loaded = self.__dict__
+        required = self.availability_text_fields()
         stored = loaded.get(f"available_{language}")
         if stored is not None:
-            for name in _columns(self.text_fields, language):
+            for name in _columns((self.title_field, *required), language):
                 if name not in loaded:
                     return stored
         if not self._filled(self.title_field, language):
             return False
-        return not self.text_fields or any(
-            self._filled(field, language) for field in self.text_fields
-        )
+        return not required or any(self._filled(field, language) for field in required)
 
     @cached_property
     def available_languages(self):
@@ -215,11 +225,12 @@ def available_q(title_field, text_fields, language):
 
 def available_in_q(model, language):
     """The SQL twin of `TranslatedContent.is_available_in`."""
-    return available_q(model.title_field, model.text_fields, language)
+    return available_q(model.title_field, model.availability_text_fields(), language)
 
 
 def display_language_case(title_field, text_fields, requested, has_original):
-    """The SQL twin of `TranslatedContent.display_language` for a page in `requested`."""
+    """The SQL twin of `TranslatedContent.display_language` for a page in `requested`;
+    `text_fields`: the model's `availability_text_fields()`."""
 
     def in_fallback_order(condition):
         whens = [When(condition(requested), then=Value(requested))]
@@ -234,7 +245,8 @@ def display_language_case(title_field, text_fields, requested, has_original):
         return filled_q(build_localized_fieldname(title_field, code))
 
     whens = in_fallback_order(lambda code: available_q(title_field, text_fields, code))
-    whens += in_fallback_order(title_filled)
+    if text_fields:  # else available is title filled: the same conditions again
+        whens += in_fallback_order(title_filled)
     return Case(*whens, default=Value(requested), output_field=CharField(max_length=5))
 
 
@@ -293,7 +305,7 @@ class TranslatedQuerySet(models.QuerySet):
         has_original = has_original_language(model)
         queryset = self.annotate(
             shown_language=display_language_case(
-                model.title_field, model.text_fields, requested, has_original
+                model.title_field, model.availability_text_fields(), requested, has_original
             )
         )
         shown_columns = {

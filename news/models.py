@@ -22,11 +22,13 @@ from core.translations import TracksTranslations
 
 from .counts import LANGUAGE_COLUMNS, MONTH, YEAR, Recount, StoredCrimeAreas, month_start
 
-TEXT_FIELDS = ("summary", "body")  # with the title, what makes an article available
+# A headline alone makes an article available in its language: the seed's news items are
+# dated headlines (SPEC §3). Its summary and body are not required.
+AVAILABLE_WITH = ()
 SEARCHED_FIELDS = ("title", "summary", "body")  # what words find, weighted A, B, C (core/search.py)
 # What a card reads: the rest (bodies, image, search documents…) costs the ORM time to select
-# and to build, on every list. `available_<code>` answers the "available in" rule without the
-# bodies (TranslatedContent.is_available_in).
+# and to build, on every list. `available_<code>` is the database's own answer to the
+# "available in" rule (TranslatedContent.is_available_in).
 CARD_COLUMNS = [
     "id",
     "slug",
@@ -98,6 +100,7 @@ class Article(
     slug = models.SlugField(_("slug"), max_length=100, unique=True)
     # Addresses under /<lang>/news/ that are not articles' (news/urls.py).
     reserved_slugs = ("feed",)
+    required_text_fields = AVAILABLE_WITH  # with the title: none, the headline alone
     summary = models.TextField(_("summary"), blank=True)
     body = models.TextField(_("body"), blank=True)
     original_language = models.CharField(
@@ -140,14 +143,14 @@ class Article(
     # Kept by the database itself (generated columns), whatever writes the row: the languages
     # the article is available in, the language each page language shows it in, and its
     # search document in each language (PostgreSQL only; see core/search.py).
-    available_en = available_field("title", TEXT_FIELDS, "en")
-    available_fr = available_field("title", TEXT_FIELDS, "fr")
-    available_es = available_field("title", TEXT_FIELDS, "es")
-    available_ar = available_field("title", TEXT_FIELDS, "ar")
-    shown_language_en = display_language_field("title", TEXT_FIELDS, "en")
-    shown_language_fr = display_language_field("title", TEXT_FIELDS, "fr")
-    shown_language_es = display_language_field("title", TEXT_FIELDS, "es")
-    shown_language_ar = display_language_field("title", TEXT_FIELDS, "ar")
+    available_en = available_field("title", AVAILABLE_WITH, "en")
+    available_fr = available_field("title", AVAILABLE_WITH, "fr")
+    available_es = available_field("title", AVAILABLE_WITH, "es")
+    available_ar = available_field("title", AVAILABLE_WITH, "ar")
+    shown_language_en = display_language_field("title", AVAILABLE_WITH, "en")
+    shown_language_fr = display_language_field("title", AVAILABLE_WITH, "fr")
+    shown_language_es = display_language_field("title", AVAILABLE_WITH, "es")
+    shown_language_ar = display_language_field("title", AVAILABLE_WITH, "ar")
     search_en = search_document_field(SEARCHED_FIELDS, "en")
     search_fr = search_document_field(SEARCHED_FIELDS, "fr")
     search_es = search_document_field(SEARCHED_FIELDS, "es")
@@ -210,10 +213,7 @@ class Article(
             title = build_localized_fieldname("title", self.original_language)
             raise ValidationError(
                 {
-                    title: _(
-                        "An article needs a title and a summary or body in its original "
-                        "language (%(language)s)."
-                    )
+                    title: _("An article needs a title in its original language (%(language)s).")
                     % {"language": self.get_original_language_display()}
                 }
             )

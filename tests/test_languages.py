@@ -7,9 +7,10 @@ import pytest
 from django.db.models import Count
 
 from core.languages import available_in_q
+from crimes.models import Advice
 from news.models import Article
 
-from .factories import ArticleFactory
+from .factories import AdviceFactory, ArticleFactory
 
 LANGUAGES = ["en", "fr", "es", "ar"]
 
@@ -63,21 +64,37 @@ def test_item_in_four_languages_is_shown_in_the_page_language():
 
 
 @pytest.mark.django_db
-def test_a_title_without_text_does_not_make_an_item_available():
+def test_a_headline_alone_makes_an_article_available():
+    """A dated headline is a news item (SPEC §3): an article needs no summary or body."""
     article = article_in(["fr"], original="fr")
     article.title_en = "Only a title"
     article.save()
-    assert not article.is_available_in("en")
-    assert article.display_language("en") == "fr"
+    assert article.is_available_in("en")
+    assert article.available_languages == ["en", "fr"]
+    assert article.display_language("en") == "en"
+    assert article.display_language("es") == "fr"  # its original language, then en
+    article.refresh_from_db()
+    assert (article.available_en, article.shown_language_en) == (True, "en")  # the database's
+
+
+@pytest.mark.django_db
+def test_a_title_without_text_does_not_make_other_content_available():
+    advice = AdviceFactory(title_fr="Rester en sécurité", summary_fr="Conseils.")
+    advice.title_es = "Solo un título"
+    advice.save()
+    assert not advice.is_available_in("es")
+    assert advice.available_languages == ["en", "fr"]
+    assert advice.display_language("es") == "en"
+    assert not Advice.objects.filter(available_in_q(Advice, "es")).exists()
 
 
 @pytest.mark.django_db
 def test_item_available_nowhere_is_never_shown_with_an_empty_title():
-    article = article_in([], original="en")
-    article.title_es = "Solo un título"
-    article.save()
-    assert article.available_languages == []
-    assert article.shown_in("fr").title == "Solo un título"
+    advice = AdviceFactory(title_en="", summary_en="")
+    Advice.objects.filter(pk=advice.pk).update(title_es="Solo un título")
+    advice.refresh_from_db()
+    assert advice.available_languages == []
+    assert advice.shown_in("fr").title == "Solo un título"
 
 
 @pytest.mark.django_db
@@ -130,11 +147,29 @@ def test_whitespace_only_text_is_empty_in_python_and_in_sql():
         )
         article.refresh_from_db()
         articles.append(article)
+        expected = title not in BLANK_FILLINGS  # an article's headline alone
+        assert article.is_available_in("fr") is expected, (title, summary, body)
+    assert_sql_matches_python(articles)
+
+
+@pytest.mark.django_db
+def test_other_content_needs_a_title_and_text_in_python_and_in_sql():
+    advice = []
+    for title, summary, body in itertools.product(FILLINGS, repeat=3):
+        item = AdviceFactory()
+        Advice.objects.filter(pk=item.pk).update(title_fr=title, summary_fr=summary, body_fr=body)
+        item.refresh_from_db()
+        advice.append(item)
         expected = title not in BLANK_FILLINGS and (
             summary not in BLANK_FILLINGS or body not in BLANK_FILLINGS
         )
-        assert article.is_available_in("fr") is expected, (title, summary, body)
-    assert_sql_matches_python(articles)
+        assert item.is_available_in("fr") is expected, (title, summary, body)
+    found = set(Advice.objects.filter(available_in_q(Advice, "fr")).values_list("pk", flat=True))
+    assert found == {item.pk for item in advice if item.is_available_in("fr")}
+    missing = set(Advice.objects.exclude(available_in_q(Advice, "fr")).values_list("pk", flat=True))
+    assert missing == {item.pk for item in advice if not item.is_available_in("fr")}
+    shown = dict(Advice.objects.with_display_language("fr").values_list("pk", "shown_language"))
+    assert shown == {item.pk: item.display_language("fr") for item in advice}
 
 
 @pytest.mark.django_db
@@ -169,6 +204,8 @@ def test_sql_display_language_matches_the_python_rule():
         for pk, language, title in rows:
             shown = articles[pk].shown_in(requested)
             assert (language, title) == (shown.language, shown.title), (pk, requested)
+        stored = Article.objects.values_list("pk", f"shown_language_{requested}")  # generated
+        assert dict(stored) == {pk: a.display_language(requested) for pk, a in articles.items()}
 
 
 def test_every_per_language_list_follows_the_sites_languages():
@@ -202,3 +239,16 @@ def test_every_per_language_list_follows_the_sites_languages():
     locale = Path(settings.BASE_DIR) / "locale"
     for code in codes[1:]:
         assert (locale / code / "LC_MESSAGES" / "django.po").exists(), code
+
+
+@pytest.mark.django_db
+def test_an_article_needs_only_its_headline_in_its_original_language():
+    from django.core.exceptions import ValidationError
+
+    article = Article(slug="headline", original_language="fr", title_fr="Une manchette")
+    article.clean()  # no summary, no body: valid
+    article.title_fr = " "
+    article.summary_fr = "Un résumé sans titre."
+    with pytest.raises(ValidationError) as refused:
+        article.clean()
+    assert list(refused.value.message_dict) == ["title_fr"]

@@ -31,6 +31,7 @@ def create_arabic_function(apps, schema_editor):
 def drop_arabic_function(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
         schema_editor.execute("DROP FUNCTION IF EXISTS cyberwatch_arabic(text)")
+        create_indexes(apps, schema_editor)  # of the documents 0003 made, put back
 
 
 def create_indexes(apps, schema_editor):

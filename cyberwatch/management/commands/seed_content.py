@@ -3,10 +3,16 @@
 Idempotent: an item whose slug (or key) is already there is left exactly as it is, so running
 the command again, or after editors have changed the seeded items, changes nothing. Each item
 it makes is a revision of its own (django-reversion): rolling one back restores it alone.
+A correction of the seed reaches a database seeded before it through a data migration, which
+changes only what is still exactly as seeded (news 0017, initiatives 0005).
+
+The news items are what the source gives: a dated headline in its original language, nothing
+more (SPEC §3, §8); a headline alone makes an article available in its language.
 """
 
 import datetime
 import json
+from collections import Counter
 from contextlib import contextmanager
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -25,6 +31,10 @@ from news.models import Article
 SEED_FILE = Path(__file__).resolve().parents[2] / "seed" / "content.json"
 # The source gives days, not times: seed items are dated at noon at the organisation's seat.
 SEED_TIME = datetime.time(12, 0)
+# The source lists its news newest first. Items of one day keep its order on the site (newest
+# first, by time): each after the first of its day is dated this much earlier than the one
+# above it.
+SAME_DAY_STEP = datetime.timedelta(minutes=1)
 
 
 def translated(field, values):
@@ -32,9 +42,22 @@ def translated(field, values):
     return {f"{field}_{code}": text for code, text in values.items()}
 
 
-def seed_datetime(iso_date):
+def seed_datetime(iso_date, position=0):
+    """Noon of the day, less a step for each item of that day the source lists before it."""
     day = datetime.date.fromisoformat(iso_date)
-    return datetime.datetime.combine(day, SEED_TIME, tzinfo=ZoneInfo(settings.TIME_ZONE))
+    noon = datetime.datetime.combine(day, SEED_TIME, tzinfo=ZoneInfo(settings.TIME_ZONE))
+    return noon - position * SAME_DAY_STEP
+
+
+def positions_in_day(entries):
+    """For each news item of the source, in its order, how many items of the same day it lists
+    before it."""
+    seen = Counter()
+    positions = []
+    for entry in entries:
+        positions.append(seen[entry["date"]])
+        seen[entry["date"]] += 1
+    return positions
 
 
 class Command(BaseCommand):
@@ -85,9 +108,10 @@ class Command(BaseCommand):
             with self.revision():
                 self.load_advice(entry, crime_areas)
 
-        for entry in content["articles"]:
+        articles = content["articles"]
+        for entry, position in zip(articles, positions_in_day(articles), strict=True):
             with self.revision():
-                self.load_article(entry, crime_areas, initiatives)
+                self.load_article(entry, position, crime_areas, initiatives)
 
     def load_section(self, section):
         self.get_or_create(
@@ -126,7 +150,7 @@ class Command(BaseCommand):
                 "acronym": entry["acronym"],
                 "parent": initiatives.get(entry["parent"]),
                 "status": entry["status"],
-                "opened_on": datetime.date.fromisoformat(entry["opened_on"]),
+                "opened_on": entry["opened_on"] and datetime.date.fromisoformat(entry["opened_on"]),
                 "ordering": entry["ordering"],
                 **translated("name", entry["name"]),
                 **translated("summary", entry["summary"]),
@@ -152,18 +176,19 @@ class Command(BaseCommand):
         if created:
             advice.crime_areas.set(crime_areas[slug] for slug in entry["crime_areas"])
 
-    def load_article(self, entry, crime_areas, initiatives):
+    def load_article(self, entry, position, crime_areas, initiatives):
+        """A headline, its date and its language; the crime areas and initiatives it is filed
+        under, to be found by them."""
         language = entry["original_language"]
         article, created = self.get_or_create(
             Article,
             slug=entry["slug"],
             defaults={
                 "status": Article.Status.PUBLISHED,
-                "published_at": seed_datetime(entry["date"]),
+                "published_at": seed_datetime(entry["date"], position),
                 "published_at_chosen": True,
                 "original_language": language,
                 f"title_{language}": entry["title"],
-                f"summary_{language}": entry["summary"],
             },
         )
         if created:
