@@ -67,6 +67,13 @@ def list_cards(now, query, before, *, offset, stop):
     return articles.cards()[offset:stop]
 
 
+@Prepared
+def list_entries(now, query, *, language, number):
+    """The feed's entries (ArticleQuerySet.entries()) of the `number` newest public articles
+    matching `query` (a NewsQuery)."""
+    return query.articles(Article.objects.published(now)).entries(language)[:number]
+
+
 def _matching(now, texts, query, page_language):
     """The public articles matching the words (`texts`: core.search.word_texts() in the
     order of language_codes()) as a page in `page_language` shows them, and `query`."""
@@ -90,3 +97,9 @@ def word_counts(now, texts, query, *, page_language):
 def word_cards(now, texts, query, *, page_language, offset, stop):
     """A page of the news list with words: the cards `[offset:stop]`, newest first."""
     return _matching(now, texts, query, page_language).cards()[offset:stop]
+
+
+@Prepared.replanned
+def word_entries(now, texts, query, *, page_language, number):
+    """The feed's entries of the `number` newest articles matching words and `query`."""
+    return _matching(now, texts, query, page_language).entries(page_language)[:number]
