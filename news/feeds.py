@@ -78,9 +78,13 @@ class NewsFeed(Feed):
 
     def get_object(self, request, *args, **kwargs):
         params = without_empty_values(request.GET)
-        crime_areas, initiatives = together(
-            crime_area_public.crime_areas.later(), initiative_public.initiatives.later()
-        )
+        # The initiatives are read only to check an `initiative` filter: a query less for most.
+        if "initiative" in params:
+            crime_areas, initiatives = together(
+                crime_area_public.crime_areas.later(), initiative_public.initiatives.later()
+            )
+        else:
+            crime_areas, initiatives = crime_area_public.crime_areas(), ()
         form = NewsFilterForm(params or None, crime_areas=crime_areas, initiatives=initiatives)
         if form.is_bound and not form.is_valid():
             raise BadFilters(form)

@@ -384,3 +384,14 @@ def test_characters_xml_does_not_allow_are_left_out_where_django_fails(written, 
     root = etree.fromstring(out.getvalue().encode())
     assert feedparser.parse(out.getvalue().encode()).bozo == 0
     assert root is not None
+
+
+@pytest.mark.parametrize("url", FEEDS)
+def test_a_feed_reads_the_crime_areas_and_its_entries_only(
+    news, url, settings, django_assert_num_queries
+):
+    settings.PAGE_CACHE_SECONDS = 0
+    with django_assert_num_queries(2):  # the initiatives only with an `initiative` filter
+        assert len(parsed(Client().get(url)).entries) == 3
+    with django_assert_num_queries(3):
+        assert len(parsed(Client().get(f"{url}?initiative=operation-simda")).entries) == 1
