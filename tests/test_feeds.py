@@ -395,3 +395,19 @@ def test_a_feed_reads_the_crime_areas_and_its_entries_only(
         assert len(parsed(Client().get(url)).entries) == 3
     with django_assert_num_queries(3):
         assert len(parsed(Client().get(f"{url}?initiative=operation-simda")).entries) == 1
+
+
+@pytest.mark.parametrize("url", FEEDS)
+@pytest.mark.parametrize("query", ["", "?category=ransomware", "?q=phishing", "?language=fr"])
+def test_the_feeds_own_get_feed_gives_djangos_document(news, hostile, settings, url, query):
+    """FAST_FEEDS off: Django's Feed.get_feed() with the feed's item_* methods."""
+    settings.PAGE_CACHE_SECONDS = 0
+    for language in ("en", "fr"):
+        address = url.replace("/en/", f"/{language}/") + query
+        settings.FAST_FEEDS = True
+        fast = Client().get(address)
+        settings.FAST_FEEDS = False
+        plain = Client().get(address)
+        assert parsed(fast).entries  # a feed with no entry would be dated now
+        assert fast.content == plain.content, address
+        assert fast["Last-Modified"] == plain["Last-Modified"]
