@@ -12,7 +12,9 @@ with a stray control character).
 Only public API is read: a `SyndicationFeed`'s `feed` and `items` dicts as `__init__()` and
 `add_item()` make them, `root_attributes()`, `item_attributes()` and `latest_post_date()`.
 Elements that a subclass adds through the SAX hooks (`add_root_elements()`,
-`add_item_elements()`) are not written: subclass Django's feeds for that."""
+`add_item_elements()`) are not written: subclass Django's feeds for that. `write()` writes
+one str to `outfile`: a text file, or the HttpResponse that the syndication view passes (which
+encodes it in its charset, utf-8 for a feed)."""
 
 import re
 from xml.sax.saxutils import escape, quoteattr
