@@ -46,12 +46,22 @@ def with_crime_areas(articles, crime_areas):
     order, from the pks its row brings (`card_area_pks`, text: `3,1`) and the crime areas
     (a handful of rows) rather than a prefetch, which cost a query and built a crime area for
     every tag. Returns `articles`."""
-    order = {area.pk: (index, area) for index, area in enumerate(crime_areas)}
+    areas_of = crime_areas_of(crime_areas)
     for article in articles:
-        pks = article.card_area_pks.split(",") if article.card_area_pks else ()
-        found = sorted(order[pk] for pk in map(int, pks) if pk in order)
-        article.card_crime_areas = [area for _index, area in found]
+        article.card_crime_areas = areas_of(article.card_area_pks)
     return articles
+
+
+def crime_areas_of(crime_areas):
+    """A function of an article row's `card_area_pks` (text: `3,1`, or None) that gives its
+    public crime areas among `crime_areas`, in their order."""
+    order = {area.pk: (index, area) for index, area in enumerate(crime_areas)}
+
+    def areas_of(area_pks):
+        pks = area_pks.split(",") if area_pks else ()
+        return [area for _index, area in sorted(order[pk] for pk in map(int, pks) if pk in order)]
+
+    return areas_of
 
 
 class CrimeAreaQuerySet(VersionedQuerySetMixin, AlwaysPublishedQuerySetMixin, TranslatedQuerySet):

@@ -7,9 +7,17 @@ from collections import defaultdict
 
 from core.prepared import Prepared, together
 
-from .models import Advice, CrimeArea, CrimeExample, OverviewSection, with_crime_areas
+from .models import (
+    Advice,
+    CrimeArea,
+    CrimeExample,
+    OverviewSection,
+    crime_areas_of,
+    with_crime_areas,
+)
 
-__all__ = ["with_crime_areas"]  # the news cards' crime areas, for every page that shows cards
+# The news cards' and feed entries' crime areas, for every page and feed that shows them.
+__all__ = ["crime_areas_of", "with_crime_areas"]
 
 
 @Prepared

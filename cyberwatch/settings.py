@@ -146,6 +146,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         DATABASES["default"]["OPTIONS"].setdefault("options", " ".join(server_options))
 # Public queries compiled once, re-run with new values (core/prepared.py); 0: plain ORM.
 COMPILED_QUERIES = env.bool("COMPILED_QUERIES", default=True)
+# The news feeds' items added directly (news/feeds.py); 0: through Django's Feed.get_feed().
+FAST_FEEDS = env.bool("FAST_FEEDS", default=True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # No lost update (core/editing.py): every stored row has a version, checked in the UPDATE.
 # Version 0 means "not known" (an object rebuilt from a revision, which leaves the version out):

@@ -34,16 +34,14 @@ def _texts(words):
     return tuple(word_texts(words, language_codes(), connection.vendor, SEARCHED_FIELDS).values())
 
 
-def latest(words, query, now, page_language, crime_areas, number):
-    """The `number` newest articles matching `words` (none: any) and `query`, as cards, with
-    nothing counted: a feed's items."""
+def latest(words, query, now, page_language, number):
+    """The `number` newest articles matching `words` (none: any) and `query`, as a feed's
+    entries (ArticleQuerySet.entries()), with nothing counted."""
     if words:
-        found = public.word_cards(
-            now, _texts(words), query, page_language=page_language, offset=0, stop=number
+        return public.word_entries(
+            now, _texts(words), query, page_language=page_language, number=number
         )
-    else:
-        found = public.list_cards(now, query, None, offset=0, stop=number)
-    return crime_area_public.with_crime_areas(found, crime_areas)
+    return public.list_entries(now, query, language=page_language, number=number)
 
 
 def searched(words, query, now, page_language, crime_areas):

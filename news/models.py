@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F
+from django.db.models import Case, F, When
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.utils import build_localized_fieldname
 
@@ -46,6 +46,29 @@ class ArticleQuerySet(PublishedQuerySetMixin, TranslatedQuerySet):
         with their crime areas' pks (`card_area_pks`)."""
         return self.only(*CARD_COLUMNS).annotate(
             card_area_pks=StoredCrimeAreas(Article.crime_areas.through)
+        )
+
+    def entries(self, language):
+        """What a feed entry shows, as dicts rather than articles (building 50 articles was a
+        third of a feed's time): `slug`, `published_at`, `updated_at`, `card_area_pks` (as
+        cards have it), and `shown_title` and `shown_summary`: the title and summary in the
+        language a page in `language` shows the article in (`shown_language_<code>`, the
+        fallback rule as the database keeps it), or None."""
+        shown = f"shown_language_{language}"
+
+        def in_shown_language(field):
+            return Case(
+                *(When(**{shown: code}, then=F(f"{field}_{code}")) for code in LANGUAGE_COLUMNS),
+                output_field=models.TextField(),
+            )
+
+        return self.values(
+            "slug",
+            "published_at",
+            "updated_at",
+            shown_title=in_shown_language("title"),
+            shown_summary=in_shown_language("summary"),
+            card_area_pks=StoredCrimeAreas(Article.crime_areas.through),
         )
 
     # Bulk changes keep the precomputed counts right (news/counts/), counting once at the end.

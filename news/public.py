@@ -105,6 +105,13 @@ def sitemap_rows(now, first, last):
     )
 
 
+@Prepared
+def list_entries(now, query, *, language, number):
+    """The feed's entries (ArticleQuerySet.entries()) of the `number` newest public articles
+    matching `query` (a NewsQuery)."""
+    return query.articles(Article.objects.published(now)).entries(language)[:number]
+
+
 def _matching(now, texts, query, page_language):
     """The public articles matching the words (`texts`: core.search.word_texts() in the
     order of language_codes()) as a page in `page_language` shows them, and `query`."""
@@ -188,3 +195,9 @@ def ranked_cards(now, texts, query, *, page_language, offset, stop):
     else:
         found = found.annotate(snippet_source=_shown_text(page_language, language_codes()))
     return found.cards().order_by("-relevance", "-published_at", "-pk")[offset:stop]
+
+
+@Prepared.replanned
+def word_entries(now, texts, query, *, page_language, number):
+    """The feed's entries of the `number` newest articles matching words and `query`."""
+    return _matching(now, texts, query, page_language).entries(page_language)[:number]

@@ -4,12 +4,18 @@ fallback, absolute links, crime areas as categories, and the news pages' auto-di
 links."""
 
 import datetime
+import io
+from email.utils import parsedate_to_datetime
+from urllib.parse import quote
 
 import feedparser
 import pytest
 from django.test import Client
-from django.utils import timezone
+from django.utils import feedgenerator, timezone
+from django.utils.xmlutils import UnserializableContentError
+from lxml import etree
 
+from core import syndication
 from news.feeds import LATEST
 from news.models import Article
 
@@ -176,3 +182,232 @@ def test_no_article_can_take_the_feeds_address(db):
     with pytest.raises(Exception) as refused:
         article.full_clean()
     assert "slug" in refused.value.message_dict
+
+
+# The feeds' XML is written by hand (core/syndication.py): escaping, the characters XML 1.0
+# does not allow, non-ASCII text and the elements each format requires.
+
+HOSTILE = "Tom & Jerry <b>\"bold\"</b> 'quoted' ]]> <![CDATA[x]]> &amp; end"
+CONTROLS = "".join(chr(code) for code in range(1, 32) if chr(code) not in "\t\n\r")
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+def xml(response):
+    assert response.status_code == 200, response.content[:500]
+    return etree.fromstring(response.content)  # raises on anything but well-formed XML
+
+
+def rss_items(root):
+    return {item.findtext("link"): item for item in root.iter("item")}
+
+
+def atom_entries(root):
+    return {entry.find(f"{ATOM}link").get("href"): entry for entry in root.iter(f"{ATOM}entry")}
+
+
+@pytest.fixture
+def hostile(db):
+    """An article whose title and summary hold XML's special characters and control
+    characters (PostgreSQL stores no NUL: \\x01 and up)."""
+    return ArticleFactory(
+        title_en=f"{HOSTILE}{CONTROLS}",
+        summary_en=f"{CONTROLS}Summary: {HOSTILE}",
+        published_at=days_ago(1),
+    )
+
+
+def test_special_and_control_characters_round_trip_through_the_rss_feed(hostile):
+    response = Client().get("/en/news/feed/")
+    item = rss_items(xml(response))[f"http://testserver{hostile.get_absolute_url()}"]
+    assert item.findtext("title") == HOSTILE  # the control characters left out
+    assert item.findtext("description") == f"Summary: {HOSTILE}"
+    assert item.findtext("guid") == item.findtext("link")
+    entry = parsed(response).entries[0]
+    assert "Tom & Jerry" in entry.title
+    assert "]]>" in entry.summary
+
+
+def test_special_and_control_characters_round_trip_through_the_atom_feed(hostile):
+    response = Client().get("/en/news/feed/atom/")
+    entry = atom_entries(xml(response))[f"http://testserver{hostile.get_absolute_url()}"]
+    assert entry.findtext(f"{ATOM}title") == HOSTILE
+    summary = entry.find(f"{ATOM}summary")
+    assert summary.get("type") == "html"
+    assert summary.text == f"Summary: {HOSTILE}"
+    assert "]]>" in parsed(response).entries[0].summary
+
+
+def test_a_filter_value_with_special_characters_is_escaped_in_the_feeds_own_links(news):
+    query = "?q=" + quote('x&y <z> "w" ]]>') + "&year=2015"
+    rss = xml(Client().get(f"/en/news/feed/{query}"))
+    channel = rss.find("channel")
+    self_link = channel.find("{http://www.w3.org/2005/Atom}link")
+    assert self_link.get("rel") == "self"
+    assert self_link.get("href").startswith("http://testserver/en/news/feed/?q=x%26y")
+    atom = xml(Client().get(f"/en/news/feed/atom/{query}"))
+    # The words, named in the title as text (not the list heading's HTML escaping).
+    assert atom.findtext(f"{ATOM}title") == 'CyberWatch news: “x&y <z> "w" ]]>”, 2015'
+
+
+def test_arabic_survives_both_feeds(db):
+    article = ArticleFactory(
+        original_language="ar",
+        title_en="",
+        summary_en="",
+        title_ar="تفكيك شبكة الإنتربول",
+        summary_ar="ملخص الخبر بالعربية.",
+        published_at=days_ago(1),
+    )
+    for url in ("/ar/news/feed/", "/en/news/feed/"):
+        response = Client().get(url)
+        item = rss_items(xml(response))[f"http://testserver{url[:3]}/news/{article.slug}/"]
+        assert item.findtext("title") == "تفكيك شبكة الإنتربول"
+        assert item.findtext("description") == "ملخص الخبر بالعربية."
+        assert parsed(response).entries[0].title == "تفكيك شبكة الإنتربول"
+    atom = xml(Client().get("/ar/news/feed/atom/"))
+    assert atom.get("{http://www.w3.org/XML/1998/namespace}lang") == "ar"
+    link = f"http://testserver/ar/news/{article.slug}/"
+    assert atom_entries(atom)[link].findtext(f"{ATOM}title") == "تفكيك شبكة الإنتربول"
+
+
+def test_the_rss_feed_has_the_elements_rss_2_requires(news):
+    root = xml(Client().get("/en/news/feed/"))
+    assert (root.tag, root.get("version")) == ("rss", "2.0")
+    (channel,) = root.findall("channel")
+    for name in ("title", "link", "description", "language", "lastBuildDate"):
+        assert channel.findtext(name), name
+    parsedate_to_datetime(channel.findtext("lastBuildDate"))
+    items = channel.findall("item")
+    assert len(items) == 3
+    for item in items:
+        assert item.findtext("title") and item.findtext("link").startswith("http://testserver/")
+        assert item.findtext("guid") == item.findtext("link")
+        assert parsedate_to_datetime(item.findtext("pubDate")).tzinfo is not None
+
+
+def test_the_atom_feed_has_the_elements_atom_1_requires(news):
+    root = xml(Client().get("/en/news/feed/atom/"))
+    assert root.tag == f"{ATOM}feed"
+    for name in ("id", "title", "updated", "subtitle"):
+        assert root.findtext(f"{ATOM}{name}"), name
+    assert root.findtext(f"{ATOM}author/{ATOM}name") == "CyberWatch"
+    rels = {link.get("rel"): link.get("href") for link in root.findall(f"{ATOM}link")}
+    assert rels == {
+        "alternate": "http://testserver/en/news/",
+        "self": "http://testserver/en/news/feed/atom/",
+    }
+    entries = root.findall(f"{ATOM}entry")
+    assert len(entries) == 3
+    for entry in entries:
+        for name in ("id", "title", "updated", "published"):
+            assert entry.findtext(f"{ATOM}{name}"), name
+        published = datetime.datetime.fromisoformat(entry.findtext(f"{ATOM}published"))
+        updated = datetime.datetime.fromisoformat(entry.findtext(f"{ATOM}updated"))
+        assert published.tzinfo is not None and updated >= published
+    botnet = atom_entries(root)[
+        f"http://testserver/en/news/{Article.objects.get(title_en='Botnet dismantled').slug}/"
+    ]
+    assert [c.get("term") for c in botnet.findall(f"{ATOM}category")] == ["Ransomware"]
+
+
+FEED_TYPES = [
+    (syndication.Rss201rev2Feed, feedgenerator.Rss201rev2Feed),
+    (syndication.Atom1Feed, feedgenerator.Atom1Feed),
+]
+
+
+def filled_feed(kind, text, in_links=True):
+    """A feed of `kind` with every field Django's feeds write, each holding `text` (the links
+    too, unless not `in_links`)."""
+    linked = text if in_links else ""
+    feed = kind(
+        title=f"Feed {text}",
+        link="http://example.com/news/?a=1&b=2",
+        description=f"About {text}",
+        language="ar",
+        author_email="desk@example.com",
+        author_name=f"Desk {text}",
+        author_link="http://example.com/desk/",
+        subtitle=f"Sub {text}",
+        categories=[f"Cat {text}", "plain"],
+        feed_url='http://example.com/feed/?q=<x>&"y"',
+        feed_copyright=f"© {text}",
+        ttl=60,
+        stylesheets=["/feed.xsl"],
+    )
+    when = datetime.datetime(2015, 4, 13, 10, 5, 7, tzinfo=datetime.UTC)
+    for number, permalink in enumerate((True, False, None)):
+        feed.add_item(
+            title=f"Item {number} {text}",
+            link=f'http://example.com/news/item-{number}/?x="{linked}"',
+            description=f"<p>{text}</p>" if number else None,
+            author_email="a@example.com" if number != 1 else None,
+            author_name=f"Author {text}" if number else None,
+            author_link="http://example.com/a/",
+            pubdate=when if number != 2 else None,
+            updateddate=when + datetime.timedelta(days=number) if number else None,
+            comments=f"http://example.com/c/?{linked}" if number else None,
+            unique_id=f"id-{number}-{text}" if number != 1 else None,
+            unique_id_is_permalink=permalink,
+            categories=[f"Tag {text}"] * number,
+            item_copyright=f"© {text}" if number else None,
+            ttl=5 if number else None,
+            enclosures=[
+                feedgenerator.Enclosure(f"http://example.com/{number}.mp3", "10", "audio/mpeg")
+            ]
+            if number
+            else None,
+        )
+    return feed
+
+
+@pytest.mark.parametrize(("written", "django"), FEED_TYPES)
+@pytest.mark.parametrize("text", [HOSTILE, "نص عربي", "", "plain\ttab\nnewline\rreturn"])
+def test_the_feeds_xml_is_djangos_byte_for_byte(written, django, text):
+    ours, theirs = io.StringIO(), io.StringIO()
+    filled_feed(written, text).write(ours, "utf-8")
+    filled_feed(django, text).write(theirs, "utf-8")
+    assert ours.getvalue() == theirs.getvalue()
+    etree.fromstring(ours.getvalue().encode())
+
+
+@pytest.mark.parametrize(("written", "django"), FEED_TYPES)
+def test_characters_xml_does_not_allow_are_left_out_where_django_fails(written, django):
+    forbidden = "\x00" + CONTROLS + "\ud800\ufffe\uffff"
+    with pytest.raises(UnserializableContentError):
+        filled_feed(django, forbidden, in_links=False).write(io.StringIO(), "utf-8")
+    out = io.StringIO()
+    filled_feed(written, forbidden, in_links=False).write(out, "utf-8")
+    expected = io.StringIO()
+    filled_feed(django, "", in_links=False).write(expected, "utf-8")
+    assert out.getvalue() == expected.getvalue()  # as if the text were empty
+    root = etree.fromstring(out.getvalue().encode())
+    assert feedparser.parse(out.getvalue().encode()).bozo == 0
+    assert root is not None
+
+
+@pytest.mark.parametrize("url", FEEDS)
+def test_a_feed_reads_the_crime_areas_and_its_entries_only(
+    news, url, settings, django_assert_num_queries
+):
+    settings.PAGE_CACHE_SECONDS = 0
+    with django_assert_num_queries(2):  # the initiatives only with an `initiative` filter
+        assert len(parsed(Client().get(url)).entries) == 3
+    with django_assert_num_queries(3):
+        assert len(parsed(Client().get(f"{url}?initiative=operation-simda")).entries) == 1
+
+
+@pytest.mark.parametrize("url", FEEDS)
+@pytest.mark.parametrize("query", ["", "?category=ransomware", "?q=phishing", "?language=fr"])
+def test_the_feeds_own_get_feed_gives_djangos_document(news, hostile, settings, url, query):
+    """FAST_FEEDS off: Django's Feed.get_feed() with the feed's item_* methods."""
+    settings.PAGE_CACHE_SECONDS = 0
+    for language in ("en", "fr"):
+        address = url.replace("/en/", f"/{language}/") + query
+        settings.FAST_FEEDS = True
+        fast = Client().get(address)
+        settings.FAST_FEEDS = False
+        plain = Client().get(address)
+        assert parsed(fast).entries  # a feed with no entry would be dated now
+        assert fast.content == plain.content, address
+        assert fast["Last-Modified"] == plain["Last-Modified"]
