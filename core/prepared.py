@@ -193,7 +193,7 @@ class Prepared:
 
     def _planning(self, connection):
         """Where the query runs: unprepared when it is planned for its values on every call."""
-        return _not_prepared(connection) if self.plan_each_call else contextlib.nullcontext()
+        return not_prepared(connection) if self.plan_each_call else contextlib.nullcontext()
 
     def _compiled(self, values, using, constants):
         connection = connections[using]
@@ -259,7 +259,7 @@ def together(*calls):
 
 
 @contextlib.contextmanager
-def _not_prepared(connection):
+def not_prepared(connection):
     """psycopg prepares no statement meanwhile: the server plans each for its values."""
     if connection.vendor != "postgresql":
         yield

@@ -15,7 +15,9 @@ They are shown in two groups: the pages (labelled by kind) first, then the news,
 
 import dataclasses
 
+from django.core.paginator import InvalidPage, Paginator
 from django.db import connection
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
 from core.languages import language_codes
@@ -95,28 +97,38 @@ def found_pages(words, language, now):
     return found, areas
 
 
-def found_articles(words, language, now, crime_areas):
-    """The articles that every word finds, as Django's Paginator reads them: counted once,
-    read a page at a time, the best match first, each with its `search_snippet`."""
+def found_articles(words, language, now, crime_areas, page_number, per_page):
+    """Page `page_number` of the articles that every word finds, `per_page` a page, the best
+    match first, each with its `search_snippet`: Django's Paginator and Page, or Http404 for a
+    page number that is not one. The page's query counts all the matches too, so that no
+    query of its own counts them: no rows on a page past the first means a page past the end."""
+    try:
+        number = int(page_number)
+    except (TypeError, ValueError):
+        raise Http404("not a page number") from None
+    if number < 1:
+        raise Http404("not a page number")
     texts = tuple(word_texts(words, language_codes(), connection.vendor, SEARCHED_FIELDS).values())
-    query = NewsQuery()
-    total = news_public.match_count(now, texts, query, page_language=language)
+    start = (number - 1) * per_page
+    rows = news_public.ranked_page(
+        now, texts, NewsQuery(), page_language=language, offset=start, stop=start + per_page
+    )
+    if not rows and number > 1:
+        raise Http404("past the last page")
+    for article in rows:
+        article.search_snippet = _snippet(article, words, language)
+    crime_area_public.with_crime_areas(rows, crime_areas)
+    total = rows[0].match_total if rows else 0
+    paginator = Paginator(CountedArticles(total, lambda _start, _stop: rows), per_page)
+    try:
+        return paginator, paginator.page(number)
+    except InvalidPage as error:
+        raise Http404(str(error)) from error
 
-    def cards(start, stop):
-        if stop is not None and stop <= start:
-            return []
-        found = news_public.ranked_cards(
-            now, texts, query, page_language=language, offset=start, stop=stop
-        )
-        for article in found:
-            if getattr(article, "snippet", ""):
-                article.search_snippet = marked_html(article.snippet)
-            else:
-                shown_language = article.shown_in(language).language
-                terms = query_terms(words, shown_language)
-                article.search_snippet = marked_html(
-                    python_snippet(article.snippet_source, terms, shown_language)
-                )
-        return crime_area_public.with_crime_areas(found, crime_areas)
 
-    return CountedArticles(total, cards)
+def _snippet(article, words, language):
+    if getattr(article, "snippet", ""):
+        return marked_html(article.snippet)  # PostgreSQL's ts_headline()
+    shown_language = article.shown_in(language).language
+    terms = query_terms(words, shown_language)
+    return marked_html(python_snippet(article.snippet_source, terms, shown_language))

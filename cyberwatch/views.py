@@ -2,8 +2,6 @@
 
 from django import forms
 from django.contrib import admin
-from django.core.paginator import InvalidPage, Paginator
-from django.http import Http404
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import get_language, gettext
@@ -80,13 +78,9 @@ class SearchView(TemplateView):
     def results(self, words, page_number):
         now, language = timezone.now(), get_language()
         pages, crime_areas = search.found_pages(words, language, now)
-        paginator = Paginator(
-            search.found_articles(words, language, now, crime_areas), self.paginate_by
+        paginator, page = search.found_articles(
+            words, language, now, crime_areas, page_number, self.paginate_by
         )
-        try:
-            page = paginator.page(page_number)
-        except InvalidPage as error:
-            raise Http404(str(error)) from error
         return {
             # The pages are few: all of them, before the first page of news.
             "found_pages": pages if page.number == 1 else [],

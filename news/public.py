@@ -3,12 +3,12 @@ public sees is always `published(now)`, and these run it without building the OR
 on every request."""
 
 from django.db import connection
-from django.db.models import Case, F, TextField, Value, When
+from django.db.models import Case, Count, F, TextField, Value, When, Window
 from django.db.models.functions import Coalesce, Concat, Greatest
 
 from core.languages import language_codes
-from core.prepared import Prepared
-from core.search import headline, matching_q, relevance
+from core.prepared import Prepared, not_prepared
+from core.search import headline, matching_q, rank_sql, relevance
 
 from .counts import tag_pks, with_any_crime_area
 from .facets import counted_rows
@@ -137,12 +137,6 @@ def word_cards(now, texts, query, *, page_language, offset, stop):
     return _matching(now, texts, query, page_language).cards()[offset:stop]
 
 
-def match_count(now, texts, query, *, page_language):
-    """How many public articles match the words and `query` (the site search's total; a
-    count is not a list of rows, so it is not compiled once)."""
-    return _matching(now, texts, query, page_language).count()
-
-
 def _texts_by_language(texts):
     return dict(zip(language_codes(), texts, strict=True))
 
@@ -171,16 +165,19 @@ def _shown_text(page_language, languages):
 @Prepared.replanned
 def ranked_cards(now, texts, query, *, page_language, offset, stop):
     """A page of the site search's articles: the cards `[offset:stop]` of the public articles
-    matching the words, the best match first (then the newest), each with its `relevance` and
-    the text of its snippet: PostgreSQL's `ts_headline()` as `snippet`, or the shown summary
-    and body as `snippet_source` (core.search.python_snippet() cuts it) on SQLite, and on
-    PostgreSQL for an article shown in Arabic, whose words ts_headline() would not mark (it
+    matching the words, the best match first (then the newest), each with its `relevance`, the
+    number of all the matches (`match_total`: counted in the same pass over them, where a
+    count of its own read them all again) and the text of its snippet: PostgreSQL's
+    `ts_headline()` as `snippet`, or the shown summary and body as `snippet_source`
+    (core.search.python_snippet() cuts it) on SQLite, and on PostgreSQL for an article shown
+    in Arabic, whose words ts_headline() would not mark (it
     compares the text's own spelling, before cyberwatch_arabic(), with the normalised words)."""
     shown = f"shown_language_{page_language}"
     by_language = _texts_by_language(texts)
     table = Article._meta.db_table
     found = _matching(now, texts, query, page_language).annotate(
-        relevance=relevance(by_language, shown, connection.vendor, table, SEARCHED_FIELDS)
+        relevance=relevance(by_language, shown, connection.vendor, table, SEARCHED_FIELDS),
+        match_total=Window(Count("pk")),
     )
     if connection.vendor == "postgresql":
         marked = [code for code in language_codes() if code != "ar"]
@@ -201,3 +198,66 @@ def ranked_cards(now, texts, query, *, page_language, offset, stop):
 def word_entries(now, texts, query, *, page_language, number):
     """The feed's entries of the `number` newest articles matching words and `query`."""
     return _matching(now, texts, query, page_language).entries(page_language)[:number]
+
+
+def ranked_page(now, texts, query, *, page_language, offset, stop):
+    """The site search's page of articles (`ranked_cards()`'s rows, best match first, each
+    with its `relevance` and `match_total`), on PostgreSQL in two queries: which articles,
+    then their cards.
+
+    Which: the ids, ranks and number of the matches, in one pass over them, one arm a shown
+    language (`UNION ALL`): each arm is one index scan whose rows need no second look at
+    their document, where one condition ORing the four made the database test every row's
+    document again, and the ranks are all the pass carries (the cards' columns, a kilobyte a
+    row, carried through the count of 4,400 matches, cost more than the ranking). 51 → 2x ms
+    for a word found in 4,400 of 100,000 articles. Then the page's cards, snippets cut, by id.
+    """
+    if connection.vendor != "postgresql":
+        return ranked_cards(
+            now, texts, query, page_language=page_language, offset=offset, stop=stop
+        )
+    shown = f"shown_language_{page_language}"
+    arms, params = [], []
+    for code, text in _texts_by_language(texts).items():
+        arm = (
+            query.articles(Article.objects.published(now))
+            .filter(matching_q({code: text}, shown, "postgresql"))
+            .rewrite(False)
+            .order_by()
+            .values_list("pk", "published_at")
+        )
+        sql, arm_params = arm.query.sql_with_params()
+        rank, rank_params = rank_sql(code, text)
+        arms.append(sql.replace(" FROM ", f", {rank} FROM ", 1))
+        params += [*rank_params, *arm_params]  # the rank is in the SELECT, before the WHERE
+    matches = " UNION ALL ".join(f"({arm})" for arm in arms)
+    sql = (
+        "SELECT id, rank, COUNT(*) OVER () FROM ("  # noqa: S608 — the ORM's own SQL
+        f"{matches}) AS matches (id, published_at, rank) "
+        "ORDER BY rank DESC, published_at DESC, id DESC LIMIT %s OFFSET %s"
+    )
+    with not_prepared(connection), connection.cursor() as cursor:
+        cursor.execute(sql, [*params, stop - offset, offset])
+        found = cursor.fetchall()
+    if not found:
+        return []
+    ranks = {pk: (rank, total) for pk, rank, total in found}
+    by_language = _texts_by_language(texts)
+    marked = [code for code in language_codes() if code != "ar"]
+    cards = (
+        Article.objects.filter(pk__in=list(ranks))
+        .annotate(
+            snippet=headline(
+                _shown_text(page_language, marked),
+                {code: by_language[code] for code in marked},
+                shown,
+            ),
+            snippet_source=_shown_text(page_language, ["ar"]),
+        )
+        .cards()
+    )
+    order = {pk: position for position, (pk, _rank, _total) in enumerate(found)}
+    cards = sorted(cards, key=lambda card: order[card.pk])
+    for card in cards:
+        card.relevance, card.match_total = ranks[card.pk]
+    return cards
