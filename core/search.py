@@ -304,15 +304,6 @@ def relevance(texts, shown_language_column, vendor, table, fields):
     return models.Case(*whens, default=models.Value(0.0), output_field=models.FloatField())
 
 
-def rank_sql(language, text):
-    """`ts_rank()` of the document in `language` for `text` (from `word_texts()`), as SQL and
-    its parameters."""
-    return (
-        f"ts_rank(search_{language}, plainto_tsquery('{configuration(language)}'::regconfig, %s))",
-        [text],
-    )
-
-
 MARK_START, MARK_STOP = "\ue000", "\ue001"  # private-use characters: never in a text
 
 

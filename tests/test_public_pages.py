@@ -119,9 +119,14 @@ def test_drafts_and_scheduled_items_appear_on_no_page(client, seeded, seeded_art
             for word in hidden:
                 assert word not in html, (pattern, lang, word)
         listing = client.get(f"/{lang}/news/", {"q": "zebra"})
-        # The words searched for are named above the results, and kept in the form.
+        # The words searched for are named above the results, kept in the form and in the
+        # suggestions' links: the items' titles are what must not be there.
         results = listing.text.split('class="with-sidebar__main"')[1]
-        assert "zebra" not in results
+        assert "Secret draft" not in results
+        for word in hidden:
+            found = client.get(f"/{lang}/search/", {"q": word}).text
+            assert "Secret draft" not in found and "Scheduled giraffe" not in found
+            assert "Draft advice" not in found
     for item in (draft, future):
         assert client.get(f"/en/news/{item.slug}/").status_code == 404
     assert client.get(f"/en/advice/{draft_advice.slug}/").status_code == 404

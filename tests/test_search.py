@@ -352,3 +352,99 @@ def test_search_pages_are_not_indexed_and_name_the_plain_search_as_canonical(cli
     html = search(client, "interpol", page="2").content.decode()
     assert '<meta name="robots" content="noindex, follow">' in html
     assert '<link rel="canonical" href="http://testserver/en/search/">' in html
+
+
+# PostgreSQL: the search's own table (news/search_index.py).
+
+
+def ranked_ids(words, language="en", stop=100):
+    from core.languages import language_codes
+    from core.search import word_texts
+    from news import public
+    from news.models import SEARCHED_FIELDS
+    from news.query import NewsQuery
+
+    texts = tuple(word_texts(words, language_codes(), connection.vendor, SEARCHED_FIELDS).values())
+    now = timezone.now()
+    table = public.ranked_page(now, texts, NewsQuery(), page_language=language, offset=0, stop=stop)
+    orm = public.ranked_cards(now, texts, NewsQuery(), page_language=language, offset=0, stop=stop)
+    return [card.pk for card in table], [card.pk for card in orm], table
+
+
+@pytest.mark.django_db
+def test_the_search_table_finds_what_the_articles_columns_find_in_the_same_order():
+    require_postgresql()
+    now = timezone.now()
+    ArticleFactory(title_en="Ransomware gang", published_at=now - datetime.timedelta(days=3))
+    ArticleFactory(
+        title_en="Operation",
+        summary_en="Ransomware seized.",
+        published_at=now - datetime.timedelta(days=1),
+    )
+    ArticleFactory(french=True, title_fr="Rançongiciel et ransomware", summary_fr="Arrestations.")
+    ArticleFactory(title_en="Ransomware draft", draft=True)
+    ArticleFactory(title_en="Ransomware to come", future=True)
+    ArticleFactory(title_en="Unrelated", body_en="<p>Nothing about ransomware here.</p>")
+    for words, language in [
+        (["ransomware"], "en"),
+        (["ransomware"], "fr"),
+        (["arrestations"], "ar"),
+    ]:
+        table, orm, rows = ranked_ids(words, language)
+        assert table == orm, (words, language)
+        assert all(row.match_total == len(orm) for row in rows)
+    assert len(ranked_ids(["ransomware"])[0]) == 4
+
+
+@pytest.mark.django_db
+def test_the_search_table_follows_every_kind_of_write():
+    require_postgresql()
+    article = ArticleFactory(title_en="Skimming devices found")
+    assert ranked_ids(["skimming"])[0] == [article.pk]
+    article.title_en = "Card readers found"
+    article.save()
+    assert ranked_ids(["skimming"])[0] == []
+    assert ranked_ids(["readers"])[0] == [article.pk]
+    Article.objects.filter(pk=article.pk).update(status="draft")
+    assert ranked_ids(["readers"])[0] == []
+    Article.objects.filter(pk=article.pk).update(status="published")
+    assert ranked_ids(["readers"])[0] == [article.pk]
+    Article.objects.filter(pk=article.pk).update(
+        unpublish_at=timezone.now() - datetime.timedelta(minutes=1)
+    )
+    assert ranked_ids(["readers"])[0] == []
+    Article.objects.filter(pk=article.pk).update(unpublish_at=None)
+    article.delete()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM news_articlesearch")
+        assert cursor.fetchone()[0] == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_search_table_is_emptied_with_the_articles():
+    """Django empties tables with TRUNCATE between some tests, which fires no row trigger."""
+    require_postgresql()
+    ArticleFactory(title_en="Kept until the table is emptied")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM news_articlesearch")
+        assert cursor.fetchone()[0] == 1
+        cursor.execute("TRUNCATE news_article CASCADE")
+        cursor.execute("SELECT count(*) FROM news_articlesearch")
+        assert cursor.fetchone()[0] == 0
+
+
+@pytest.mark.django_db
+def test_the_search_tables_words_are_looked_up_in_its_index():
+    require_postgresql()
+    ArticleFactory.create_batch(3, title_en="Interpol operation")
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        from django.test.utils import CaptureQueriesContext
+
+        with CaptureQueriesContext(connection) as queries:
+            ranked_ids(["interpol"])
+        sql = queries.captured_queries[0]["sql"]
+        assert "news_articlesearch" in sql
+        cursor.execute(f"EXPLAIN {sql}")
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "news_articlesearch_match_en_idx" in plan

@@ -1,0 +1,31 @@
+"""PostgreSQL only: the site search's own narrow table of what each page language shows of
+an article, kept by a trigger (news/search_index.py says why and what). Nothing on SQLite,
+whose search reads its FTS5 table."""
+
+from django.db import migrations
+
+
+def create(apps, schema_editor):
+    if schema_editor.connection.vendor != "postgresql":
+        return
+    from news.search_index import ranking_statements
+
+    # Filling it reads every article once: longer than a request may take at a million.
+    schema_editor.execute("SET LOCAL statement_timeout = 0")
+    for statement in ranking_statements():
+        schema_editor.execute(statement)
+
+
+def drop(apps, schema_editor):
+    if schema_editor.connection.vendor != "postgresql":
+        return
+    from news.search_index import drop_ranking
+
+    for statement in drop_ranking():
+        schema_editor.execute(statement)
+
+
+class Migration(migrations.Migration):
+    dependencies = [("news", "0017_seed_news_as_the_source_gives_it")]
+
+    operations = [migrations.RunPython(create, drop)]
