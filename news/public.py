@@ -4,16 +4,17 @@ on every request."""
 
 from django.db import connection
 from django.db.models import Case, Count, F, TextField, Value, When, Window
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, Concat, Greatest
 
 from core.languages import language_codes
 from core.prepared import Prepared, not_prepared
-from core.search import configuration, headline, matching_q, relevance
+from core.search import headline, matching_q, relevance
 
 from .counts import tag_pks, with_any_crime_area
 from .facets import counted_rows
 from .models import SEARCHED_FIELDS, Article
-from .search_index import RANKED
+from .search_index import matching_sql
 
 # Columns a public page never shows: the search documents (read by the words filter in SQL
 # only) and the fallback language per page language (read in SQL by the list's filters).
@@ -115,8 +116,18 @@ def list_entries(now, query, *, language, number):
 
 def _matching(now, texts, query, page_language):
     """The public articles matching the words (`texts`: core.search.word_texts() in the
-    order of language_codes()) as a page in `page_language` shows them, and `query`."""
-    return query.articles(Article.objects.published(now)).filter(
+    order of language_codes()) as a page in `page_language` shows them, and `query`. On
+    PostgreSQL the words are looked up in the search's own table (news/search_index.py):
+    testing them on `news_article`'s documents made the database read each match's document
+    again, out of line since documents hold bodies."""
+    articles = query.articles(Article.objects.published(now))
+    if connection.vendor == "postgresql":
+        found = RawSQL(  # noqa: S611 — the SQL is news/search_index.py's; words are parameters
+            matching_sql(page_language),
+            tuple(texts),
+        )
+        return articles.filter(pk__in=found)
+    return articles.filter(
         matching_q(
             dict(zip(language_codes(), texts, strict=True)),
             f"shown_language_{page_language}",
@@ -217,29 +228,19 @@ def ranked_page(now, texts, query, *, page_language, offset, stop):
             now, texts, query, page_language=page_language, offset=offset, stop=stop
         )
     assert query == type(query)(), "the search's table has no filters"  # noqa: S101
-    by_language = _texts_by_language(texts)
-    asked = ", ".join(
-        f"('{code}', plainto_tsquery('{configuration(code)}'::regconfig, %s))"
-        for code in by_language
-    )
     # The publication condition is published()'s (core/publishing.py), on the table's copy of
     # the article's fields; tests/test_search.py checks that both find the same articles.
+    columns = (
+        f"found.article_id, ts_rank(found.rank_{page_language}, queries.words) AS rank, "
+        "found.status, found.published_at, found.unpublish_at"
+    )
     sql = f"""
-        WITH asked (language, words) AS (VALUES {asked}),
-        queries AS (
-            SELECT words, array_agg(language) AS languages FROM asked
-            WHERE numnode(words) > 0 GROUP BY words
-        )
-        SELECT found.article_id, ts_rank(found.rank_{page_language}, queries.words) AS rank,
-               COUNT(*) OVER ()
-        FROM queries JOIN {RANKED} AS found
-            ON found.match_{page_language} @@ queries.words
-            AND found.shown_{page_language} = ANY (queries.languages)
-        WHERE found.status = 'published' AND found.published_at <= %s
-            AND (found.unpublish_at IS NULL OR found.unpublish_at > %s)
-        ORDER BY rank DESC, found.published_at DESC, found.article_id DESC
+        SELECT article_id, rank, COUNT(*) OVER () FROM ({matching_sql(page_language, columns)})
+        AS found WHERE status = 'published' AND published_at <= %s
+            AND (unpublish_at IS NULL OR unpublish_at > %s)
+        ORDER BY rank DESC, published_at DESC, article_id DESC
         LIMIT %s OFFSET %s"""  # noqa: S608 — names are this module's and the settings' own
-    params = [*by_language.values(), now, now, stop - offset, offset]
+    params = [*texts, now, now, stop - offset, offset]
     with not_prepared(connection), connection.cursor() as cursor:
         cursor.execute(sql, params)
         found = cursor.fetchall()

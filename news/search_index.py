@@ -203,14 +203,46 @@ def ranking_statements():
             for code in codes
         ),
         f"ANALYZE {RANKED}",
+        # `news_article`'s own documents are read by the trigger only, not by their indexes.
+        *(f"DROP INDEX IF EXISTS article_search_{code}_idx" for code in codes),
     ]
 
 
 def drop_ranking():
     return [
+        *(
+            f"CREATE INDEX IF NOT EXISTS article_search_{code}_idx ON {TABLE} "
+            f"USING gin (search_{code})"
+            for code in language_codes()
+        ),
         f"DROP TRIGGER IF EXISTS {RANKED}_keep ON {TABLE}",
         f"DROP TRIGGER IF EXISTS {RANKED}_empty ON {TABLE}",
         f"DROP FUNCTION IF EXISTS {RANKED}_keep()",
         f"DROP FUNCTION IF EXISTS {RANKED}_empty()",
         f"DROP TABLE IF EXISTS {RANKED}",
     ]
+
+
+def matching_sql(page_language, columns="found.article_id"):
+    """SQL giving `columns` of the rows (`found`) of the articles whose text, as a page in
+    `page_language` shows it, holds every word (`queries.words`: the query that found it).
+    Its parameters are the words as `core.search.word_texts()` gives them for PostgreSQL, in
+    the order of `language_codes()`. One index scan of the search's table
+    for each distinct query (the words as each shown language reads them, often one query
+    for all four), each row kept if the query is that of the language its page shows."""
+    from core.search import configuration
+
+    asked = ", ".join(
+        f"('{code}', plainto_tsquery('{configuration(code)}'::regconfig, %s))"
+        for code in language_codes()
+    )
+    return f"""
+        WITH asked (language, words) AS (VALUES {asked}),
+        queries AS (
+            SELECT words, array_agg(language) AS languages FROM asked
+            WHERE numnode(words) > 0 GROUP BY words
+        )
+        SELECT {columns}
+        FROM queries JOIN {RANKED} AS found
+            ON found.match_{page_language} @@ queries.words
+            AND found.shown_{page_language} = ANY (queries.languages)"""
