@@ -33,7 +33,7 @@ from crimes import public as crime_area_public
 from initiatives import public as initiative_public
 from news import public as news_public
 from news.counts import CountedArticles
-from news.models import SEARCHED_FIELDS
+from news.models import SITE_SEARCHED_FIELDS
 from news.query import NewsQuery
 
 KINDS = {
@@ -108,7 +108,9 @@ def found_articles(words, language, now, crime_areas, page_number, per_page):
         raise Http404("not a page number") from None
     if number < 1:
         raise Http404("not a page number")
-    texts = tuple(word_texts(words, language_codes(), connection.vendor, SEARCHED_FIELDS).values())
+    texts = tuple(
+        word_texts(words, language_codes(), connection.vendor, SITE_SEARCHED_FIELDS).values()
+    )
     start = (number - 1) * per_page
     rows = news_public.ranked_page(
         now, texts, NewsQuery(), page_language=language, offset=start, stop=start + per_page

@@ -25,7 +25,11 @@ from .counts import LANGUAGE_COLUMNS, MONTH, YEAR, Recount, StoredCrimeAreas, mo
 # A headline alone makes an article available in its language: the seed's news items are
 # dated headlines (SPEC §3). Its summary and body are not required.
 AVAILABLE_WITH = ()
-SEARCHED_FIELDS = ("title", "summary", "body")  # what words find, weighted A, B, C (core/search.py)
+# What the news list's words look at (what its cards show), weighted A and B; the site search
+# reads the body too (weighted C): PostgreSQL's search table (news/search_index.py) and
+# SQLite's FTS5 index hold all three (core/search.py).
+SEARCHED_FIELDS = ("title", "summary")
+SITE_SEARCHED_FIELDS = ("title", "summary", "body")
 # What a card reads: the rest (bodies, image, search documents…) costs the ORM time to select
 # and to build, on every list. `available_<code>` is the database's own answer to the
 # "available in" rule (TranslatedContent.is_available_in).

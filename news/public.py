@@ -4,7 +4,6 @@ on every request."""
 
 from django.db import connection
 from django.db.models import Case, Count, F, TextField, Value, When, Window
-from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, Concat, Greatest
 
 from core.languages import language_codes
@@ -13,7 +12,7 @@ from core.search import headline, matching_q, relevance
 
 from .counts import tag_pks, with_any_crime_area
 from .facets import counted_rows
-from .models import SEARCHED_FIELDS, Article
+from .models import SITE_SEARCHED_FIELDS, Article
 from .search_index import matching_sql
 
 # Columns a public page never shows: the search documents (read by the words filter in SQL
@@ -116,18 +115,8 @@ def list_entries(now, query, *, language, number):
 
 def _matching(now, texts, query, page_language):
     """The public articles matching the words (`texts`: core.search.word_texts() in the
-    order of language_codes()) as a page in `page_language` shows them, and `query`. On
-    PostgreSQL the words are looked up in the search's own table (news/search_index.py):
-    testing them on `news_article`'s documents made the database read each match's document
-    again, out of line since documents hold bodies."""
-    articles = query.articles(Article.objects.published(now))
-    if connection.vendor == "postgresql":
-        found = RawSQL(  # noqa: S611 — the SQL is news/search_index.py's; words are parameters
-            matching_sql(page_language),
-            tuple(texts),
-        )
-        return articles.filter(pk__in=found)
-    return articles.filter(
+    order of language_codes()) as a page in `page_language` shows them, and `query`."""
+    return query.articles(Article.objects.published(now)).filter(
         matching_q(
             dict(zip(language_codes(), texts, strict=True)),
             f"shown_language_{page_language}",
@@ -188,7 +177,7 @@ def ranked_cards(now, texts, query, *, page_language, offset, stop):
     by_language = _texts_by_language(texts)
     table = Article._meta.db_table
     found = _matching(now, texts, query, page_language).annotate(
-        relevance=relevance(by_language, shown, connection.vendor, table, SEARCHED_FIELDS),
+        relevance=relevance(by_language, shown, connection.vendor, table, SITE_SEARCHED_FIELDS),
         match_total=Window(Count("pk")),
     )
     if connection.vendor == "postgresql":

@@ -99,11 +99,11 @@ def connect(app_config):
 # summaries, bodies and documents), to test their publication and shown language and to rank
 # them: 25–35 ms a search, most of the search page's time. Here a row holds, for each page
 # language <code>, what that page shows of the article: `shown_<code>` (its shown language),
-# `match_<code>` (the document of the shown text: title, summary and body, as `search_<x>`;
-# out of line, read by its GIN index only) and `rank_<code>` (the title and summary, weighted
-# A and B: what a result's rank is worked out from, kept in the row), with the publication
-# fields that `published()` reads. A hundred thousand rows fill a few thousand blocks, which
-# stay in memory.
+# `match_<code>` (the document of the shown text: title, summary and body, weighted A, B, C;
+# out of line, read by its GIN index only) and `rank_<code>` (the title and summary: the
+# article's own `search_<x>`, what a result's rank is worked out from, kept in the row), with
+# the publication fields that `published()` reads. Its rows are a sixth of `news_article`'s
+# and stay in memory.
 
 RANKED = "news_articlesearch"
 
@@ -115,21 +115,20 @@ def _shown_case(row, requested, expression):
 
 
 def _document(row, code):
-    return f"{row}.search_{code}"
+    """The shown text's document: the article's own (title A, summary B: what the news
+    list's words read) with its body, weighted C."""
+    from core.search import configuration
+
+    body = f"COALESCE({row}.body_{code}, '')"
+    if code == "ar":
+        body = f"cyberwatch_arabic({body})"
+    config = f"'{configuration(code)}'::regconfig"
+    return f"{row}.search_{code} || setweight(to_tsvector({config}, {body}), 'C')"
 
 
 def _rank_document(row, code):
-    from core.search import configuration
-
-    def text(field):
-        value = f"COALESCE({row}.{field}_{code}, '')"
-        return f"cyberwatch_arabic({value})" if code == "ar" else value
-
-    config = f"'{configuration(code)}'::regconfig"
-    return (
-        f"setweight(to_tsvector({config}, {text('title')}), 'A') || "
-        f"setweight(to_tsvector({config}, {text('summary')}), 'B')"
-    )
+    """What a result is ranked by: its title and summary (the article's own document)."""
+    return f"{row}.search_{code}"
 
 
 def _ranked_columns(row):
@@ -203,18 +202,11 @@ def ranking_statements():
             for code in codes
         ),
         f"ANALYZE {RANKED}",
-        # `news_article`'s own documents are read by the trigger only, not by their indexes.
-        *(f"DROP INDEX IF EXISTS article_search_{code}_idx" for code in codes),
     ]
 
 
 def drop_ranking():
     return [
-        *(
-            f"CREATE INDEX IF NOT EXISTS article_search_{code}_idx ON {TABLE} "
-            f"USING gin (search_{code})"
-            for code in language_codes()
-        ),
         f"DROP TRIGGER IF EXISTS {RANKED}_keep ON {TABLE}",
         f"DROP TRIGGER IF EXISTS {RANKED}_empty ON {TABLE}",
         f"DROP FUNCTION IF EXISTS {RANKED}_keep()",

@@ -1,11 +1,12 @@
-"""Words find what an article says: its title, summary and body, weighted A, B and C, with
-Arabic normalised (core/search.py).
+"""Words are folded, stemmed and normalised the same way on both sides (core/search.py): the
+articles' documents weight the title A and the summary B, and Arabic is normalised.
 
 PostgreSQL: the function cyberwatch_arabic() (the twin of core.search.normalise_arabic(); its
 characters are written here as they were at this migration), and the search documents made
 again with the new expression (a generated column's expression cannot be altered: it is
 dropped with its GIN index and added again). SQLite: 0005's external-content FTS5 index is
-replaced by one that holds the words folded, stemmed and normalised (news/search_index.py)."""
+replaced by one that holds the words folded, stemmed and normalised, bodies too, which the
+site search reads (news/search_index.py)."""
 
 import django.contrib.postgres.search
 from django.db import migrations, models
@@ -51,16 +52,12 @@ def replace_sqlite_index(apps, schema_editor):
         search_index.ensure(schema_editor.connection)
 
 
-def document(code, fields):
-    if fields == 2:
-        expression = core.search.SearchDocument(code, f"title_{code}", f"summary_{code}")
-    else:
-        expression = core.search.SearchDocument(
-            code, (f"title_{code}", "A"), (f"summary_{code}", "B"), (f"body_{code}", "C")
-        )
+def document(code):
     return models.GeneratedField(
         db_persist=True,
-        expression=expression,
+        expression=core.search.SearchDocument(
+            code, (f"title_{code}", "A"), (f"summary_{code}", "B")
+        ),
         output_field=django.contrib.postgres.search.SearchVectorField(null=True),
     )
 
@@ -71,7 +68,7 @@ class Migration(migrations.Migration):
     operations = [
         migrations.RunPython(create_arabic_function, drop_arabic_function),
         *(migrations.RemoveField("article", f"search_{code}") for code in LANGUAGES),
-        *(migrations.AddField("article", f"search_{code}", document(code, 3)) for code in LANGUAGES),
+        *(migrations.AddField("article", f"search_{code}", document(code)) for code in LANGUAGES),
         migrations.RunPython(create_indexes, migrations.RunPython.noop),
         migrations.RunPython(replace_sqlite_index, migrations.RunPython.noop),
     ]

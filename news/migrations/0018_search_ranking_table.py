@@ -21,7 +21,6 @@ def drop(apps, schema_editor):
         return
     from news.search_index import drop_ranking
 
-    schema_editor.execute("SET LOCAL statement_timeout = 0")  # the indexes made again
     for statement in drop_ranking():
         schema_editor.execute(statement)
 
