@@ -167,3 +167,26 @@ def test_skip_to_results_comes_before_the_filters_and_lands_on_them(browser, sit
     focused = page.evaluate("() => document.activeElement.closest('.card') !== null")
     assert focused, "the first Tab after the skip reaches the first result"
     page.context.close()
+
+
+PHONE = {"width": 390, "height": 844}
+
+
+@pytest.mark.parametrize("lang", ["en", "fr", "es", "ar"])
+def test_latest_news_start_within_two_phone_screens_of_the_home_page(browser, site, lang):
+    """On a phone the home page's latest news come right after the introduction, not below the
+    whole overview (issue 24: 3,400 px down); the rest of the overview follows them."""
+    context = browser.new_context(viewport=PHONE)
+    page = context.new_page()
+    assert page.goto(f"{site}/{lang}/").status == 200
+    top = page.locator("#latest-news").bounding_box()["y"]
+    assert top < 2 * PHONE["height"], top
+    # The overview is still there, after the news, in the reading order as on the screen.
+    order = page.eval_on_selector_all(
+        "h1, h2", "headings => headings.map(heading => heading.id || heading.tagName)"
+    )
+    assert order[:2] == ["H1", "latest-news"]
+    assert len(page.locator("section.overview").all()) >= 1
+    below = page.locator("section.overview h2").first.bounding_box()["y"]
+    assert below > top
+    context.close()
