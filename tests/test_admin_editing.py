@@ -1,7 +1,6 @@
 """Writing in the admin: an item stays in the languages it was written in, whatever the admin's
 language, and an item written in one language only needs no English and no hand-made slug."""
 
-
 import pytest
 from django.urls import reverse
 from django.utils import translation
