@@ -106,3 +106,16 @@ def test_without_a_year_no_months_are_listed(client, archive, settings):
     years, months = archive_of(client.get("/en/news/"))
     assert [(year, count) for year, count, *_ in years] == [("2015", 4), ("2014", 1)]
     assert months == []
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("words", [None, "botnet"], ids=["stored counts", "words"])
+@pytest.mark.parametrize("year", ["1", "9999"])
+def test_the_calendars_ends_give_an_empty_year_not_an_error(client, archive, settings, words, year):
+    """Year 1 starts before UTC's first moment in Paris, 9999 ends past the calendar."""
+    settings.PAGE_CACHE_SECONDS = 0
+    for month in ({}, {"month": "1"}, {"month": "12"}):
+        query = {"year": year, **month, **({"q": words} if words else {})}
+        response = client.get("/en/news/", query)
+        assert response.status_code == 200, query
+        assert '<p class="result-count" role="status">0 articles</p>' in response.text

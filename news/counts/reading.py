@@ -87,8 +87,8 @@ class Focus:
 
     def month_bounds(self):
         """The first moments of the year's months and of the next year (aware, local), or
-        None when the next year is past the calendar."""
-        if self.year.year >= 9999:
+        None at the calendar's ends (year 1, whose first moment is before UTC's; 9999)."""
+        if not 1 < self.year.year < 9999:
             return None
         return tuple(aware(self.year.replace(month=month)) for month in range(1, 13)) + (
             aware(self.year.replace(year=self.year.year + 1)),
