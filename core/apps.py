@@ -15,10 +15,12 @@ class CoreConfig(AppConfig):
     def ready(self):
         from django.contrib.auth.signals import user_login_failed
         from django.db.models.signals import post_migrate
+        from django.urls import register_converter
 
         from . import admin_language, content_version, folding, search  # noqa: F401 — receivers; a lookup
         from .requestlog import log_failed_login
         from .roles import after_migrate
+        from .slugs import UnicodeSlugConverter
 
         # After every app's migrate: the permissions of the apps migrated last exist by then.
         post_migrate.connect(after_migrate, dispatch_uid="cyberwatch_roles")
@@ -26,3 +28,5 @@ class CoreConfig(AppConfig):
         user_login_failed.connect(log_failed_login, dispatch_uid="cyberwatch_failed_login")
         # Every change of public content gives cached pages a new version.
         content_version.watch()
+        # Before any URLconf is read: the apps' detail pages match Unicode slugs.
+        register_converter(UnicodeSlugConverter, "unicode_slug")

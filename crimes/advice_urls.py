@@ -5,5 +5,5 @@ from . import views
 app_name = "advice"
 urlpatterns = [
     path("", views.AdviceListView.as_view(), name="advice_list"),
-    path("<slug:slug>/", views.AdviceDetailView.as_view(), name="advice_detail"),
+    path("<unicode_slug:slug>/", views.AdviceDetailView.as_view(), name="advice_detail"),
 ]

@@ -77,7 +77,7 @@ class CrimeArea(
     TranslatedContent,
 ):
     name = models.CharField(_("name"), max_length=200)
-    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True, allow_unicode=True)
     summary = models.TextField(_("summary"), blank=True)
     body = models.TextField(_("body"), blank=True)
     ordering = models.PositiveIntegerField(_("ordering"), default=0)
@@ -132,7 +132,7 @@ class Advice(
     """Safety advice for the public (the Heartbleed bug, staying safe online)."""
 
     title = models.CharField(_("title"), max_length=300)
-    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True, allow_unicode=True)
     summary = models.TextField(_("summary"), blank=True)
     body = models.TextField(_("body"), blank=True)
     crime_areas = models.ManyToManyField(

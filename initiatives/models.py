@@ -33,7 +33,7 @@ class Initiative(
 
     name = models.CharField(_("name"), max_length=200)
     acronym = models.CharField(_("acronym"), max_length=20, blank=True)
-    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True, allow_unicode=True)
     summary = models.TextField(_("summary"), blank=True)
     body = models.TextField(_("body"), blank=True)
     location = models.CharField(_("location"), max_length=200, blank=True)

@@ -3,12 +3,14 @@ current filter set, each with the query string that applies it (a constant numbe
 and the active filters, each named and with the URL that removes it."""
 
 import datetime
+from collections import Counter
 from urllib.parse import quote_plus
 
 from django.conf import settings
 from django.db.models import Case, Count, F, Func, IntegerField, Q, Value, When
 from django.db.models.functions import ExtractYear
 from django.http import QueryDict
+from django.utils.dates import MONTHS
 from django.utils.formats import date_format
 from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.translation import gettext, pgettext
@@ -25,17 +27,46 @@ def without_empty_values(params):
     return query
 
 
-def fold_counted(rows):
-    """The ArchiveCounts of the words filter's matches, from the rows of `counted_rows()`."""
+def fold_counted(rows, focus=None):
+    """The ArchiveCounts of the words filter's matches, from the rows of `counted_rows()`.
+    With a `focus` (news/counts/reading.py: the year and month chosen; the rows counted by
+    month in its year), every year counts in `years`, the focus year's months in `months`,
+    and only the focus's rows in the rest."""
     counts = ArchiveCounts()
-    counts.add_groups(
-        (year, number, by_language, areas) for year, areas, number, *by_language in rows
-    )
+    if focus is None:
+        counts.add_groups(
+            (year, number, by_language, areas) for year, _month, areas, number, *by_language in rows
+        )
+        return counts
+    years, chosen = Counter(), []
+    for year, month, areas, number, *by_language in rows:
+        years[year] += number
+        if year != focus.year.year or not month:
+            continue
+        counts.months[datetime.date(year, month, 1)] += number
+        if focus.month is None or focus.month.month == month:
+            chosen.append((year, number, by_language, areas))
+    counts.add_groups(chosen)
+    counts.years = years
     return counts
 
 
 # Local years that SQLite works out in SQL: the first moment of each, in UTC, worked out here.
 LOCAL_YEARS = range(1990, 2051)
+
+
+class LocalMonth(Case):
+    """The month (1–12) of a datetime in `bounds`, the 13 first moments of a year's months
+    and of the next year (aware, in the site's time zone); 0 outside that year. Twelve
+    comparisons, on either database, rather than a time zone conversion for each row."""
+
+    def __init__(self, column, bounds):
+        whens = [When(Q(**{f"{column}__gte": bounds[12]}), then=Value(0))]
+        whens += [
+            When(Q(**{f"{column}__gte": bounds[index]}), then=Value(index + 1))
+            for index in reversed(range(12))
+        ]
+        super().__init__(*whens, default=Value(0), output_field=IntegerField())
 
 
 class LocalYear(Func):
@@ -70,18 +101,21 @@ class LocalYear(Func):
         return compiler.compile(self.by_case)
 
 
-def counted_rows(articles, through):
+def counted_rows(articles, through, month_bounds=None):
     """The counts of `articles` (the words filter's matches), counted by the database in one
-    pass over the matches: per local year and set of crime areas (`through`: the article to
-    crime area table), with the number available in each language. A search is bounded by
-    its matches; SQLite's plain match reads the archive once, not once per count."""
+    pass over the matches: per local year, month of the year of `month_bounds` (LocalMonth; 0
+    elsewhere, and without them) and set of crime areas (`through`: the article to crime area
+    table), with the number available in each language. A search is bounded by its matches;
+    SQLite's plain match reads the archive once, not once per count."""
+    month = LocalMonth("published_at", month_bounds) if month_bounds else Value(0)
     return (
         articles.order_by()
         .annotate(
             counted_year=LocalYear(F("published_at")),  # in the site's time zone
+            counted_month=month,
             counted_areas=StoredCrimeAreas(through),
         )
-        .values_list("counted_year", "counted_areas")
+        .values_list("counted_year", "counted_month", "counted_areas")
         .annotate(
             number=Count("pk"),
             **{
@@ -109,9 +143,29 @@ def _applying_each(params, key, values, removed=()):
     return [f"{start}{name}={quote_plus(str(value))}" for value in values]
 
 
+def archive_months(counts, params):
+    """The chosen year's months that have articles, in the calendar's order, each with its
+    name in the page's language and the query string that applies it (the year and the other
+    filters kept). Empty without a year chosen (`counts.months` is then empty)."""
+    months = [(month, number) for month, number in sorted(counts.months.items()) if number > 0]
+    queries = _applying_each(params, "month", [month.month for month, _n in months])
+    return [
+        {
+            "month": month,
+            "name": MONTHS[month.month],
+            "count": number,
+            "query": query,
+            "active": params.get("month") == str(month.month),
+        }
+        for (month, number), query in zip(months, queries, strict=True)
+    ]
+
+
 def news_facets(counts, params, crime_areas):
     """`counts`: an ArchiveCounts; `params`: the request's GET parameters; `crime_areas`: every
-    crime area, already fetched."""
+    crime area, already fetched. With a year chosen, `counts.years` counts every year the
+    other filters allow (news/counts/reading.py: Focus): each is a link that keeps those
+    filters and drops the month, and the chosen year's months are listed under it."""
     chosen_areas = set(params.getlist("category"))
     years = [(year, number) for year, number in sorted(counts.years.items(), reverse=True)]
     years = [(year, number) for year, number in years if number > 0]
@@ -128,6 +182,7 @@ def news_facets(counts, params, crime_areas):
             }
             for (year, number), query in zip(years, year_queries, strict=True)
         ],
+        "months": archive_months(counts, params),
         "languages": [
             {
                 "code": code,

@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from core.search import MAX_WORDS, search_words
 
 from .counts.expressions import aware, next_month
+from .counts.reading import Focus
 from .query import NewsQuery
 
 ISO_DATE = ["%Y-%m-%d"]
@@ -139,9 +140,12 @@ class NewsFilterForm(forms.Form):
     def ignored_words(self):
         return self.words[1]
 
-    def query(self):
-        """The `NewsQuery` of the valid form's filters (words aside)."""
+    def query(self, with_year=True):
+        """The `NewsQuery` of the valid form's filters (words aside); `with_year=False`:
+        without the year and the month (the archive's other years, news/counts/reading.py)."""
         cleaned = self.cleaned_data if self.is_bound else {}
+        if not with_year:
+            cleaned = {key: value for key, value in cleaned.items() if key not in ("year", "month")}
         start, end = _period(cleaned)
         initiative = cleaned.get("initiative")
         return NewsQuery(
@@ -151,6 +155,14 @@ class NewsFilterForm(forms.Form):
             crime_areas=tuple(area.pk for area in cleaned.get("category") or ()),
             initiative=initiative.pk if initiative else None,
         )
+
+    def focus(self):
+        """The year and month chosen, as the stored counts' `Focus`, or None."""
+        cleaned = self.cleaned_data if self.is_bound else {}
+        if not (year := cleaned.get("year")):
+            return None
+        month = cleaned.get("month")
+        return Focus(datetime.date(year, 1, 1), datetime.date(year, month, 1) if month else None)
 
 
 def _period(cleaned):

@@ -19,9 +19,11 @@ from .facets import fold_counted
 from .models import SEARCHED_FIELDS
 
 
-def stored(query, now, crime_areas):
-    """The articles matching `query` (a NewsQuery) at `now`, counted from the stored rows."""
-    counts = archive_counts(query, now)
+def stored(query, now, crime_areas, wide=None, focus=None):
+    """The articles matching `query` (a NewsQuery) at `now`, counted from the stored rows.
+    With a year chosen, `wide` is the query without it and `focus` the year (and month): the
+    counts are read for `wide`, so that the archive lists the other years and the months."""
+    counts = archive_counts(wide, now, focus) if focus else archive_counts(query, now)
 
     def cards(start, stop, before):
         found = public.list_cards(now, query, before, offset=start, stop=stop)
@@ -44,10 +46,18 @@ def latest(words, query, now, page_language, number):
     return public.list_entries(now, query, language=page_language, number=number)
 
 
-def searched(words, query, now, page_language, crime_areas):
-    """The articles matching `words` (as a page in `page_language` shows them) and `query`."""
+def searched(words, query, now, page_language, crime_areas, wide=None, focus=None):
+    """The articles matching `words` (as a page in `page_language` shows them) and `query`.
+    With a year chosen, `wide` is the query without it and `focus` the year (and month): the
+    matches are counted for `wide`, by month in that year, so that the archive lists the
+    other years and the months."""
     texts = _texts(words)
-    counts = fold_counted(public.word_counts(now, texts, query, page_language=page_language))
+    bounds = focus.month_bounds() if focus else None
+    if bounds:
+        rows = public.word_counts(now, texts, wide, bounds, page_language=page_language)
+        counts = fold_counted(rows, focus)
+    else:
+        counts = fold_counted(public.word_counts(now, texts, query, page_language=page_language))
 
     def cards(start, stop):
         found = public.word_cards(

@@ -124,7 +124,7 @@ class Article(
 ):
     # Blank in any one language: only the original language's title is required (see clean()).
     title = models.CharField(_("title"), max_length=300, blank=True)
-    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True, allow_unicode=True)
     # Addresses under /<lang>/news/ that are not articles' (news/urls.py).
     reserved_slugs = ("feed",)
     required_text_fields = AVAILABLE_WITH  # with the title: none, the headline alone

@@ -127,9 +127,12 @@ def _matching(now, texts, query, page_language):
 
 
 @Prepared.replanned
-def word_counts(now, texts, query, *, page_language):
-    """news.facets.counted_rows() of the articles matching words and `query`."""
-    return counted_rows(_matching(now, texts, query, page_language), Article.crime_areas.through)
+def word_counts(now, texts, query, month_bounds=None, *, page_language):
+    """news.facets.counted_rows() of the articles matching words and `query`, by month in the
+    year of `month_bounds` (its months' first moments and the next year's) when given."""
+    return counted_rows(
+        _matching(now, texts, query, page_language), Article.crime_areas.through, month_bounds
+    )
 
 
 @Prepared.replanned

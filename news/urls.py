@@ -8,5 +8,5 @@ urlpatterns = [
     # Before the articles' addresses: no article is called "feed" (news.models.RESERVED_SLUGS).
     path("feed/", feeds.NewsFeed(), name="feed"),
     path("feed/atom/", feeds.AtomNewsFeed(), name="feed_atom"),
-    path("<slug:slug>/", views.ArticleDetailView.as_view(), name="article_detail"),
+    path("<unicode_slug:slug>/", views.ArticleDetailView.as_view(), name="article_detail"),
 ]

@@ -51,10 +51,18 @@ class ArticleListView(TemplateResponseMixin, MultipleObjectMixin, View):
         counts, self.object_list = None, Article.objects.none()
         if self.valid and form.words[0]:
             counts, self.object_list = listing.searched(
-                form.words[0], form.query(), now, language, crime_areas
+                form.words[0],
+                form.query(),
+                now,
+                language,
+                crime_areas,
+                form.query(with_year=False),
+                form.focus(),
             )
         elif self.valid:
-            counts, self.object_list = listing.stored(form.query(), now, crime_areas)
+            counts, self.object_list = listing.stored(
+                form.query(), now, crime_areas, form.query(with_year=False), form.focus()
+            )
         cleaned = form.cleaned_data if form.is_bound and self.valid else {}
         chosen = active_filters(cleaned, request.GET, request.path, crime_areas, language)
         context = self.get_context_data(

@@ -188,3 +188,26 @@ def test_the_header_search_box_is_visible_on_a_phone_and_works_without_javascrip
     assert f"/{lang}/search/?q=heartbleed" in page.url
     assert page.locator(f'.card__title a[href="/{lang}/advice/heartbleed-bug/"]').count() == 1
     context.close()
+
+
+PHONE = {"width": 390, "height": 844}
+
+
+@pytest.mark.parametrize("lang", ["en", "fr", "es", "ar"])
+def test_latest_news_start_within_two_phone_screens_of_the_home_page(browser, site, lang):
+    """On a phone the home page's latest news come right after the introduction, not below the
+    whole overview (issue 24: 3,400 px down); the rest of the overview follows them."""
+    context = browser.new_context(viewport=PHONE)
+    page = context.new_page()
+    assert page.goto(f"{site}/{lang}/").status == 200
+    top = page.locator("#latest-news").bounding_box()["y"]
+    assert top < 2 * PHONE["height"], top
+    # The overview is still there, after the news, in the reading order as on the screen.
+    order = page.eval_on_selector_all(
+        "h1, h2", "headings => headings.map(heading => heading.id || heading.tagName)"
+    )
+    assert order[:2] == ["H1", "latest-news"]
+    assert len(page.locator("section.overview").all()) >= 1
+    below = page.locator("section.overview h2").first.bounding_box()["y"]
+    assert below > top
+    context.close()

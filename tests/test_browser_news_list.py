@@ -77,3 +77,37 @@ def test_filtered_list_has_no_accessibility_violations(browser, site, lang, view
     results = Axe().run(page)
     assert results.violations_count == 0, results.generate_report()
     page.context.close()
+
+
+@pytest.mark.parametrize("lang", ["en", "ar"])
+def test_the_archive_leads_to_a_month_and_back_to_another_year_without_javascript(
+    browser,  # noqa: F811
+    site,  # noqa: F811
+    lang,
+):
+    from axe_playwright_python.sync_playwright import Axe
+
+    page, _response = open_list(browser, f"{site}/{lang}/news/?language=fr", DESKTOP)
+    page.set_default_timeout(10000)
+    archive = page.locator("section[aria-labelledby=facet-years]")
+    archive.locator("a", has_text="2015").click()
+    page.wait_for_load_state()
+    assert page.url == f"{site}/{lang}/news/?language=fr&year=2015"
+    months = archive.locator(".facets__months a")
+    assert months.count() >= 2
+    may = archive.locator(".facets__months a", has_text="May" if lang == "en" else "مايو")
+    may.click()
+    page.wait_for_load_state()
+    assert page.url == f"{site}/{lang}/news/?language=fr&year=2015&month=5"
+    assert may.get_attribute("aria-current") == "true"
+    # Another year, the language kept and the month dropped.
+    archive.locator("a", has_text="2014").click()
+    page.wait_for_load_state()
+    assert page.url == f"{site}/{lang}/news/?language=fr&year=2014"
+    page.context.close()
+    # axe-core runs in the page: with JavaScript.
+    url = f"{site}/{lang}/news/?language=fr&year=2015&month=5"
+    page, _response = open_list(browser, url, DESKTOP, javascript=True)
+    results = Axe().run(page)
+    assert results.violations_count == 0, results.generate_report()
+    page.context.close()

@@ -14,6 +14,7 @@ import pytest
 import time_machine
 from django.conf import settings
 from django.utils import timezone, translation
+from django.utils.dates import MONTHS
 
 from crimes.models import CrimeArea
 from news.models import Article
@@ -217,15 +218,31 @@ def expected_page(articles, params, now, page, language):
         key=lambda article: (article.published_at, article.pk),
         reverse=True,
     )
-    years = Counter(timezone.localtime(article.published_at).year for article in found)
+    # With a year chosen, the archive lists every year of the other filters (the month
+    # dropped), and the months of that year (the other filters kept).
+    other_years = {key: value for key, value in params.items() if key not in ("year", "month")}
+    in_years = [article for article in articles if matches(article, other_years, now)]
+    years = Counter(timezone.localtime(article.published_at).year for article in in_years)
+    other_months = {key: value for key, value in params.items() if key != "month"}
+    months = Counter(
+        timezone.localtime(article.published_at).month
+        for article in articles
+        if "year" in params and matches(article, other_months, now)
+    )
     areas = Counter(area.pk for article in found for area in article.crime_areas.all())
     with translation.override(language):
         language_names = [str(name) for _code, name in settings.LANGUAGES]
+        month_names = {number: str(name) for number, name in MONTHS.items()}
     return {
         "count": len(found),
         "slugs": [article.slug for article in found[(page - 1) * PER_PAGE : page * PER_PAGE]],
         # Only years with an article, newest first.
         "years": [(str(year), years[year]) for year in sorted(years, reverse=True)],
+        # Only months with an article, in the calendar's order; the chosen one marked.
+        "months": [
+            (month_names[month], months[month], params.get("month") == str(month))
+            for month in sorted(months)
+        ],
         "languages": [
             (name, sum(article.is_available_in(code) for article in found))
             for code, name in zip(CODES, language_names, strict=True)
@@ -263,6 +280,17 @@ def facet(root, heading_id):
     return entries
 
 
+def archive_months(root):
+    """[(name, count, marked as current)] of the chosen year's months: each a link."""
+    entries = []
+    for item in root.iterfind(".//ul[@class='facets__months']/li"):
+        link = item[0]
+        assert link.tag == "a" and link.get("href"), text_of(item)
+        count = int(re.fullmatch(r"\((\d+)\)", text_of(item.find("./span[@class='count']")))[1])
+        entries.append((text_of(link), count, link.get("aria-current") == "true"))
+    return entries
+
+
 def shown_page(response, language):
     root = html5lib.parse(response.content, namespaceHTMLElements=False)
     main = root.find(".//div[@class='with-sidebar__main']")
@@ -277,6 +305,7 @@ def shown_page(response, language):
         "count": int(re.search(r"\d+", text_of(status)).group()),
         "slugs": slugs,
         "years": facet(root, "facet-years"),
+        "months": archive_months(root),
         "languages": facet(root, "facet-languages"),
         "crime_areas": facet(root, "facet-crime-areas"),
     }
@@ -337,6 +366,10 @@ def test_the_news_list_agrees_with_every_article_read_one_by_one(client, archive
     rng, clock = archive
     articles = every_article()
     check(client, rng, articles, {})
+    # A year, then one of its months: every year and that year's months stay listed.
+    chosen = timezone.localtime(rng.choice(articles).published_at)
+    check(client, rng, articles, {"year": str(chosen.year)})
+    check(client, rng, articles, {"year": str(chosen.year), "month": str(chosen.month)})
     for _number in range(FILTER_SETS):
         check(client, rng, articles, random_filters(rng, articles))
 

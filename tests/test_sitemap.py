@@ -86,7 +86,11 @@ def days(number):
 
 def test_the_index_lists_each_section_with_absolute_addresses(seeded):
     pages = section_pages()
-    assert sorted(pages) == sorted(f"{ORIGIN}/sitemap-{section}.xml" for section in SECTIONS)
+    # One page a section here; the news pages are numbered by blocks of article ids, which
+    # the database's sequence places wherever earlier tests left it (`?p=n`).
+    assert sorted(page.split("?p=")[0] for page in pages) == sorted(
+        f"{ORIGIN}/sitemap-{section}.xml" for section in SECTIONS
+    )
     for page in pages:
         assert parsed(relative(page)).tag == f"{{{NS['s']}}}urlset"
 

@@ -8,7 +8,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist
 from django.utils import timezone
 from django.utils.html import format_html, strip_tags
-from django.utils.text import Truncator, slugify
+from django.utils.text import Truncator
 from django.utils.translation import get_language, get_language_info
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.settings import AVAILABLE_LANGUAGES
@@ -21,6 +21,7 @@ from ..languages import BLANK, has_original_language, text_direction
 from ..models import AuditEntry, PreviousSlug, Profile
 from ..publishing import Publishable
 from ..roles import may, translated_languages
+from ..slugs import slug_of
 
 # What editors may write in a body: paragraphs, h2–h3, lists, links, bold, italic and quotes.
 RICH_TEXT_EDITOR = {
@@ -65,11 +66,11 @@ def column_language(model, name):
 
 
 def unique_slug(model, text, exclude_pk=None):
-    """A slug made from `text` that no other item of `model` has, now or as an old URL.
-    A title without Latin letters (Arabic) slugifies to nothing: the model's name stands in.
-    -2, -3… are added until the slug is free."""
+    """A slug made from `text` in its own letters (`slug_of()`) that no other item of `model`
+    has, now or as an old URL. A title without letters or digits gives nothing: the model's
+    name stands in. -2, -3… are added until the slug is free."""
     max_length = model._meta.get_field("slug").max_length
-    base = slugify(text or "")[: max_length - 6].strip("-") or model._meta.model_name
+    base = slug_of(text)[: max_length - 6].strip("-") or model._meta.model_name
     taken = set(
         model._default_manager.filter(slug__startswith=base)
         .exclude(pk=exclude_pk)

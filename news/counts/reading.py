@@ -5,7 +5,9 @@ queries whatever the archive's size.
 The steps of `archive_counts()`:
 
 1. `plan()`: cover the filters' dates, up to the end of the current month, with whole years,
-   whole months and at most two partial months (counted directly);
+   whole months and at most two partial months (counted directly); with a year chosen (the
+   `Focus`), the dates of the other filters, that year in months: the archive lists every
+   year and the chosen year's months from the same rows;
 2. `_read()`: the stored rows of those years and months, and the articles counted directly
    (the partial months, and those of the stored periods that are not public now, still to
    come or ended), two queries sent at once;
@@ -60,10 +62,50 @@ class Slice:
         )
 
 
+@dataclass(frozen=True)
+class Focus:
+    """The year chosen in the list (`year`: its January 1st), and the month (its first day, or
+    None): the counts are read for the other filters over all their dates, so that the
+    archive lists every year and that year's months; the total, the languages, the crime
+    areas and the slices count those of `[start, end)` only. `end` None: past the calendar."""
+
+    year: datetime.date
+    month: datetime.date | None = None
+
+    @property
+    def start(self):
+        return self.month or self.year
+
+    @property
+    def end(self):
+        try:
+            if self.month:
+                return next_month(self.month)
+            return self.year.replace(year=self.year.year + 1)
+        except (ValueError, OverflowError):
+            return None
+
+    def month_bounds(self):
+        """The first moments of the year's months and of the next year (aware, local), or
+        None at the calendar's ends (year 1, whose first moment is before UTC's; 9999)."""
+        if not 1 < self.year.year < 9999:
+            return None
+        return tuple(aware(self.year.replace(month=month)) for month in range(1, 13)) + (
+            aware(self.year.replace(year=self.year.year + 1)),
+        )
+
+    def holds(self, period):
+        """Whether the (local) day `period` lies in the focus."""
+        return period >= self.start and (self.end is None or period < self.end)
+
+
 @dataclass
 class ArchiveCounts:
     total: int = 0
+    # Per local year, over all the years the other filters allow (with a Focus; otherwise
+    # the years of the results).
     years: Counter = field(default_factory=Counter)
+    months: Counter = field(default_factory=Counter)  # the Focus year's, per first day
     languages: Counter = field(default_factory=Counter)
     crime_areas: Counter = field(default_factory=Counter)
     slices: list = field(default_factory=list)  # newest first
@@ -71,11 +113,18 @@ class ArchiveCounts:
     # (ended, or still to come), taken off; a deep page's seek inside a year reads them here.
     hidden: Counter = field(default_factory=Counter)
 
-    def add(self, published_at, languages, areas, sign=1):
+    def add(self, published_at, languages, areas, sign=1, focus=None):
         """Count one article (`sign=-1`: take it off): its local year, the languages it is
-        available in (flags in LANGUAGE_COLUMNS order) and its crime areas (pks)."""
+        available in (flags in LANGUAGE_COLUMNS order) and its crime areas (pks). With a
+        `focus`, an article outside it counts for its year only."""
+        day = local(published_at).date()
+        self.years[day.year] += sign
+        if focus is not None:
+            if day.year == focus.year.year:
+                self.months[day.replace(day=1)] += sign
+            if not focus.holds(day):
+                return
         self.total += sign
-        self.years[local(published_at).year] += sign
         for code, flag in zip(LANGUAGE_COLUMNS, languages, strict=True):
             if flag:
                 self.languages[code] += sign
@@ -118,6 +167,7 @@ class Plan:
     months: tuple
     direct: tuple
     horizon: datetime.datetime
+    split: datetime.date | None = None  # a year of `years` read as its months instead
 
     @property
     def stored(self):
@@ -127,6 +177,8 @@ class Plan:
         if not self.years:
             return False
         first, last = self.years
+        if self.split and month.year == self.split.year:
+            return False
         return (first is None or month >= first) and month < last
 
     def stores(self, moment):
@@ -153,9 +205,21 @@ def is_month_start(moment):
     return moment.day == 1 and moment.time() == datetime.time.min
 
 
-def plan(query, now):
+def plan(query, now, focus=None):
     """Cover `[query.start, query.end)`, up to the end of the current month, with whole years,
-    whole months and at most two partial months (counted directly)."""
+    whole months and at most two partial months (counted directly); the `focus` year (a
+    Focus), when whole years cover it, with its months."""
+    planned = _plan(query, now)
+    if focus is None or not planned.in_years(focus.year):
+        return planned
+    year = focus.year
+    months = tuple(
+        sorted({*planned.months, *months_between(year, next_month(year.replace(month=12)))})
+    )
+    return Plan(planned.years, months, planned.direct, planned.horizon, split=year)
+
+
+def _plan(query, now):
     horizon = aware(next_month(month_start(now)))
     end = min(query.end, horizon) if query.end else horizon
     start = query.start
@@ -194,16 +258,17 @@ def _first_whole_month(start):
 # 2.–4. Reading and adding up.
 
 
-def archive_counts(query, now):
+def archive_counts(query, now, focus=None):
     """The counts of the public articles matching `query` (a NewsQuery) at `now`, with the
-    time slices that let a deep page seek to its month."""
-    planned = plan(query, now)
+    time slices that let a deep page seek to its month. With a `focus` (a Focus), `query` is
+    the other filters' and the counts are those of the focus, but for `years` and `months`."""
+    planned = plan(query, now, focus)
     stored_rows, direct_rows = _read(planned, query, now)
     counts, slices = ArchiveCounts(), {}
     if stored_rows is not None:
-        _add_stored(counts, slices, stored_rows)
+        _add_stored(counts, slices, stored_rows, focus)
     if direct_rows is not None:
-        _add_direct(counts, slices, direct_rows, planned, now)
+        _add_direct(counts, slices, direct_rows, planned, now, focus)
     # Periods do not overlap: their first days order them as their starts would.
     counts.slices = sorted(
         (piece for piece in slices.values() if piece.count > 0),
@@ -220,7 +285,7 @@ def _read(planned, query, now):
     if planned.stored:
         first, last = planned.years or (None, None)
         calls["stored"] = _stored_rows.later(
-            first, last, month_runs(planned.months), query=query.without_dates()
+            first, last, planned.split, month_runs(planned.months), query=query.without_dates()
         )
     if planned.direct or planned.stored:
         calls["direct"] = _direct_rows.later(
@@ -233,17 +298,25 @@ def _read(planned, query, now):
     return results.get("stored"), results.get("direct")
 
 
-def _add_stored(counts, slices, rows):
+def _add_stored(counts, slices, rows, focus=None):
     """The stored rows (a few hundred: periods times sets of crime areas), summed in one pass
-    per period and per set, the languages column by column."""
+    per period and per set, the languages column by column. With a `focus`, the rows outside
+    it count for their year only, and those of its year for their month."""
     by_period, spans, by_areas = defaultdict(int), {}, defaultdict(int)
+    if focus is not None:
+        for span, period, _areas, number, *_by_language in rows:
+            counts.years[period.year] += number
+            if span == MONTH and period.year == focus.year.year:
+                counts.months[period] += number
+        rows = [row for row in rows if row[0] == MONTH and focus.holds(row[1])]
     for span, period, areas, number, *_by_language in rows:
         by_period[period] += number
         spans[period] = span
         by_areas[areas] += number
     for period, number in by_period.items():
         slices[period] = Slice(period, number, spans[period])
-        counts.years[period.year] += number
+        if focus is None:
+            counts.years[period.year] += number
         counts.total += number
     # (A language's sum is NULL in a group where no article is available in it.)
     by_language = [
@@ -252,15 +325,17 @@ def _add_stored(counts, slices, rows):
     counts._add_languages_and_areas(by_language, by_areas)  # (none when there are no rows)
 
 
-def _add_direct(counts, slices, rows, planned, now):
+def _add_direct(counts, slices, rows, planned, now, focus=None):
     """The articles counted directly: a partial month's public ones added, the stored
     periods' ones that are not public now (to come, or ended) taken off."""
     for _pk, status, published_at, *languages, areas, unpublish_at in rows:
         sign = _sign(status, published_at, unpublish_at, planned, now)
         if not sign:
             continue
-        counts.add(published_at, languages, tags_of(areas), sign)
+        counts.add(published_at, languages, tags_of(areas), sign, focus)
         month = month_start(published_at)
+        if focus is not None and not focus.holds(month):
+            continue  # (a month lies wholly in or out of the focus)
         if sign < 0:
             counts.hidden[month] += 1
         key = month.replace(month=1) if planned.in_years(month) else month
@@ -317,14 +392,17 @@ def month_runs(months):
 
 
 @Prepared
-def _stored_rows(first, last, runs, *, query):
-    """The stored rows of whole years `[first, last)` (`first` None: since the beginning) and
-    of the months of `runs` (month_runs()), per span, period and set of crime areas, with the
-    sums available in each language. The months as ranges, not a list: PostgreSQL then reads
-    both spans through their index (`IN` a year's months had it check every month row)."""
+def _stored_rows(first, last, split, runs, *, query):
+    """The stored rows of whole years `[first, last)` (`first` None: since the beginning) but
+    `split` (a January 1st, or None) and of the months of `runs` (month_runs()), per span,
+    period and set of crime areas, with the sums available in each language. The months as
+    ranges, not a list: PostgreSQL then reads both spans through their index (`IN` a year's
+    months had it check every month row)."""
     stored = Q()
     if last is not None:
         stored = Q(span=YEAR, period__lt=last) & (Q(period__gte=first) if first else Q())
+        if split is not None:
+            stored &= ~Q(period=split)
     for index in range(0, len(runs), 2):
         stored |= Q(span=MONTH, period__gte=runs[index], period__lt=runs[index + 1])
     model, condition = query.stored_rows()
