@@ -198,8 +198,9 @@ PAGE_CACHE_LOCAL_BYTES = env.int("PAGE_CACHE_LOCAL_MB", default=32) * 1024 * 102
 PUBLIC_MAX_AGE = env.int("PUBLIC_MAX_AGE", default=60)
 # Items on a page of a sitemap section (cyberwatch/sitemaps.py), each up to one URL a language;
 # never more than keeps a page within the protocol's 50,000 URLs. 250 articles (about 440 URLs)
-# take about 3 ms to read and write in the view, 5 ms in all in-process (README).
-SITEMAP_PAGE_SIZE = env.int("SITEMAP_PAGE_SIZE", default=250)
+# took about 3 ms to read and write in the view, 5 ms in all in-process, and 11 % of the
+# benchmark's floor over HTTP (bench/RESULTS.md, issue 24): 200 keep a page above 12 %.
+SITEMAP_PAGE_SIZE = env.int("SITEMAP_PAGE_SIZE", default=200)
 # What a deployment is called (e.g. its commit): pages kept by another release are not served.
 # Empty: a digest of the code, templates and catalogues, made at start-up.
 RELEASE = env.str("RELEASE", default="")

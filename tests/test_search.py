@@ -456,3 +456,21 @@ def test_the_search_tables_words_are_looked_up_in_its_index():
         cursor.execute(f"EXPLAIN {sql}")
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert "news_articlesearch_match_en_idx" in plan
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "word", ["simda", "Kaspersky", "securite", "sécurité", "europol", "cybercriminalite"]
+)
+def test_simple_words_find_the_same_seed_items_on_both_databases(client, seeded, word):
+    """The seed's headlines that hold the word, accents and case aside, are what both
+    backends find for a simple word (one that is its own stem in the headline's language)."""
+    from core.folding import fold
+
+    expected = {
+        article_url(article)
+        for article in Article.objects.all()
+        if fold(word) in re.findall(r"\w+", fold(article.shown_in("en").title))
+    }
+    assert expected, word
+    assert {url for url in result_urls(search(client, word)) if "/news/" in url} == expected
