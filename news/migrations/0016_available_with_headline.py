@@ -12,6 +12,14 @@ import core.languages
 from django.db import migrations, models
 
 
+def no_statement_timeout(apps, schema_editor):
+    """This migration rewrites `news_article` (a generated column is added by rewriting the
+    table): at a million articles that takes longer than a request may
+    (DATABASE_STATEMENT_TIMEOUT), for this migration's transaction only."""
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute("SET LOCAL statement_timeout = 0")
+
+
 def recount(apps, schema_editor):
     """The counts and their roll-up again, from the articles as the rule now sees them."""
     from news.migrations._counts import rebuild, roll_up
@@ -28,6 +36,7 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        migrations.RunPython(no_statement_timeout, migrations.RunPython.noop),
         migrations.RemoveField(model_name='article', name='available_ar'),
         migrations.AddField(
             model_name='article',
@@ -77,4 +86,6 @@ class Migration(migrations.Migration):
             field=models.GeneratedField(db_persist=True, expression=models.Case(models.When(models.Q(core.languages.Filled(models.F('title_fr'), True)), then=models.Value('fr')), models.When(models.Q(('original_language', 'en'), core.languages.Filled(models.F('title_en'), True)), then=models.Value('en')), models.When(models.Q(('original_language', 'fr'), core.languages.Filled(models.F('title_fr'), True)), then=models.Value('fr')), models.When(models.Q(('original_language', 'es'), core.languages.Filled(models.F('title_es'), True)), then=models.Value('es')), models.When(models.Q(('original_language', 'ar'), core.languages.Filled(models.F('title_ar'), True)), then=models.Value('ar')), models.When(models.Q(core.languages.Filled(models.F('title_en'), True)), then=models.Value('en')), models.When(models.Q(core.languages.Filled(models.F('title_fr'), True)), then=models.Value('fr')), models.When(models.Q(core.languages.Filled(models.F('title_es'), True)), then=models.Value('es')), models.When(models.Q(core.languages.Filled(models.F('title_ar'), True)), then=models.Value('ar')), default=models.Value('fr'), output_field=models.CharField(max_length=5)), output_field=models.CharField(max_length=5), verbose_name='language shown on fr pages'),
         ),
         migrations.RunPython(recount, recount),
+        # Backwards, this runs first.
+        migrations.RunPython(migrations.RunPython.noop, no_statement_timeout),
     ]
