@@ -10,7 +10,7 @@ from django.views import defaults
 from django.views.generic import TemplateView
 
 from core.prepared import together
-from core.search import MAX_WORDS, search_words
+from core.search import MAX_WORDS, search_words, words_field
 from crimes import public as crime_area_public
 from initiatives import public as initiative_public
 from news import public as news_public
@@ -46,13 +46,7 @@ class HomeView(TemplateView):
 
 
 class SearchForm(forms.Form):
-    q = forms.CharField(
-        label=_("Search the site"),
-        required=False,
-        max_length=200,
-        strip=True,
-        widget=forms.TextInput(attrs={"type": "search"}),
-    )
+    q = words_field(_("Search the site"))
 
 
 class SearchView(TemplateView):

@@ -20,7 +20,7 @@ from django.conf import settings
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
-from core.search import MAX_WORDS, search_words
+from core.search import MAX_WORDS, search_words, words_field
 
 from .counts.expressions import aware, next_month
 from .counts.reading import Focus
@@ -92,13 +92,7 @@ def iso_date(label):
 
 
 class NewsFilterForm(forms.Form):
-    q = forms.CharField(
-        label=_("Words"),
-        required=False,
-        max_length=200,
-        strip=True,
-        widget=forms.TextInput(attrs={"type": "search"}),
-    )
+    q = words_field(_("Words"))
     year = forms.IntegerField(label=_("Year"), required=False, min_value=1, max_value=9999)
     month = forms.IntegerField(label=_("Month"), required=False, min_value=1, max_value=12)
     date_after = iso_date(_("From"))

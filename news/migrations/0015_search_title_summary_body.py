@@ -11,6 +11,8 @@ site search reads (news/search_index.py)."""
 import django.contrib.postgres.search
 from django.db import migrations, models
 
+from news.migrations._timeouts import no_statement_timeout
+
 import core.search
 
 LANGUAGES = ("en", "fr", "es", "ar")
@@ -23,13 +25,6 @@ ARABIC_FUNCTION = (
     "'(^|[^ء-ي])([وف]?[بكل]?ال|[وف]?لل)(?=[ء-ي]{2})', '\\1', 'g') $$"
 )
 
-
-def no_statement_timeout(apps, schema_editor):
-    """This migration rewrites `news_article` (a generated column is added by rewriting the
-    table): at a million articles that takes longer than a request may
-    (DATABASE_STATEMENT_TIMEOUT), for this migration's transaction only."""
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute("SET LOCAL statement_timeout = 0")
 
 
 def create_arabic_function(apps, schema_editor):

@@ -11,13 +11,8 @@ drops the words index's triggers: news/search_index.py puts them back after `mig
 import core.languages
 from django.db import migrations, models
 
+from news.migrations._timeouts import no_statement_timeout
 
-def no_statement_timeout(apps, schema_editor):
-    """This migration rewrites `news_article` (a generated column is added by rewriting the
-    table): at a million articles that takes longer than a request may
-    (DATABASE_STATEMENT_TIMEOUT), for this migration's transaction only."""
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute("SET LOCAL statement_timeout = 0")
 
 
 def recount(apps, schema_editor):

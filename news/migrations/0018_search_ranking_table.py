@@ -4,14 +4,15 @@ whose search reads its FTS5 table."""
 
 from django.db import migrations
 
+from news.migrations._timeouts import no_statement_timeout
+
 
 def create(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
         return
     from news.search_index import ranking_statements
 
-    # Filling it reads every article once: longer than a request may take at a million.
-    schema_editor.execute("SET LOCAL statement_timeout = 0")
+    no_statement_timeout(apps, schema_editor)  # filling it reads every article once
     for statement in ranking_statements():
         schema_editor.execute(statement)
 
