@@ -77,6 +77,7 @@ _ARABIC_TABLE = str.maketrans(ARABIC_FROM, ARABIC_TO, ARABIC_REMOVED)
 _ARABIC_ARTICLE = re.compile(ARABIC_ARTICLE)
 _TAG = re.compile(r"<[^>]*>")
 _WORD = re.compile(r"\w+")
+_SPACES = re.compile(r"\s+")
 
 
 def normalise_arabic(text):
@@ -312,6 +313,10 @@ def relevance(texts, shown_language_column, vendor, table, fields):
 
 
 MARK_START, MARK_STOP = "\ue000", "\ue001"  # private-use characters: never in a text
+HEADLINE_OPTIONS = (
+    f"StartSel={MARK_START}, StopSel={MARK_STOP}, MaxWords=30, MinWords=15, "
+    'MaxFragments=2, FragmentDelimiter=" … "'
+)
 
 
 def headline(text_expression, texts, shown_language_column):
@@ -329,17 +334,13 @@ def headline(text_expression, texts, shown_language_column):
             function="regexp_replace",
             output_field=models.TextField(),
         )
-        options = (
-            f"StartSel={MARK_START}, StopSel={MARK_STOP}, MaxWords=30, MinWords=15, "
-            'MaxFragments=2, FragmentDelimiter=" … "'
-        )
         whens.append(
             models.When(
                 **{shown_language_column: code},
                 then=models.Func(
                     plain,
                     query,
-                    models.Value(options),
+                    models.Value(HEADLINE_OPTIONS),
                     function="ts_headline",
                     template=f"%(function)s('{configuration(code)}'::regconfig, %(expressions)s)",
                     output_field=models.TextField(),
@@ -385,24 +386,31 @@ def marked_html(text):
 
 def python_snippet(text, terms, language, length=30):
     """About `length` words of `text` (tags out) around its first word that starts with one
-    of `terms`, the matching words between MARK_START and MARK_STOP (as `headline()` gives)."""
+    of `terms`, the matching words between MARK_START and MARK_STOP (as `headline()` gives);
+    its first `length` words when none does. Words are read, and stemmed, only as far as the
+    snippet needs: up to the first match and the words after it."""
     plain = html.unescape(_TAG.sub(" ", text or ""))
-    tokens = list(_WORD.finditer(plain))
-    if not tokens:
-        return ""
-    matched = [
-        any(
+    tokens, matched, first = [], [], None
+    for token in _WORD.finditer(plain):
+        is_match = bool(terms) and any(
             form.startswith(term) for form in _word_forms(token.group(), language) for term in terms
         )
-        for token in tokens
-    ]
-    first = matched.index(True) if True in matched else 0
-    start = max(0, first - length // 3)
+        if first is None and is_match:
+            first = len(tokens)
+        tokens.append(token)
+        matched.append(is_match)
+        # Read far enough: the window, and a word past it (to know that the text goes on).
+        found = first is not None or not terms
+        if found and len(tokens) > (first or 0) + length:
+            break
+    if not tokens:
+        return ""
+    start = max(0, (first or 0) - length // 3)
     stop = min(len(tokens), start + length)
     pieces = []
     position = tokens[start].start()
     for token, is_match in zip(tokens[start:stop], matched[start:stop], strict=True):
-        pieces.append(plain[position : token.start()])
+        pieces.append(_SPACES.sub(" ", plain[position : token.start()]))
         pieces.append(f"{MARK_START}{token.group()}{MARK_STOP}" if is_match else token.group())
         position = token.end()
     snippet = "".join(pieces).strip()

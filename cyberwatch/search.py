@@ -129,8 +129,11 @@ def found_articles(words, language, now, crime_areas, page_number, per_page):
 
 
 def _snippet(article, words, language):
-    if getattr(article, "snippet", ""):
+    if getattr(article, "snippet", None):
         return marked_html(article.snippet)  # PostgreSQL's ts_headline()
     shown_language = article.shown_in(language).language
+    if (opening := getattr(article, "snippet_opening", None)) is not None:
+        # A text without the words (they are in the title): its first words, nothing marked.
+        return marked_html(python_snippet(opening, (), shown_language))
     terms = query_terms(words, shown_language)
     return marked_html(python_snippet(article.snippet_source, terms, shown_language))

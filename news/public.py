@@ -13,7 +13,7 @@ from core.search import headline, matching_q, relevance
 from .counts import tag_pks, with_any_crime_area
 from .facets import counted_rows
 from .models import SITE_SEARCHED_FIELDS, Article
-from .search_index import matching_sql
+from .search_index import page_sql
 
 # Columns a public page never shows: the search documents (read by the words filter in SQL
 # only) and the fallback language per page language (read in SQL by the list's filters).
@@ -206,14 +206,16 @@ def word_entries(now, texts, query, *, page_language, number):
 
 def ranked_page(now, texts, query, *, page_language, offset, stop):
     """The site search's page of articles (`ranked_cards()`'s rows, best match first, each
-    with its `relevance` and `match_total`). On PostgreSQL in two queries: which articles,
-    from the search's own narrow table (news/search_index.py), then their cards.
+    with its `relevance`, `match_total` and snippet: `snippet`, `snippet_source` or
+    `snippet_opening`, see news.search_index.page_sql()). On PostgreSQL in two queries:
+    which articles, from the search's own narrow table (news/search_index.py), with their
+    snippets, then their cards.
 
     Which: the ids, ranks and number of the matches, in one pass over that table's rows, one
     index scan for each distinct query (the words as each shown language reads them: the
     four are often one), each row kept if the query is that of the language its page shows
     it in. 51 → 3 ms for a word found in 4,400 of 100,000 articles (`news_article`'s rows,
-    a block each, were the cost). Then the page's cards, snippets cut, by id.
+    a block each, were the cost). Then the page's cards, by id.
     `query`: only an empty NewsQuery (the site search has no filters)."""
     if connection.vendor != "postgresql":
         return ranked_cards(
@@ -221,53 +223,25 @@ def ranked_page(now, texts, query, *, page_language, offset, stop):
         )
     if query != type(query)():
         raise ValueError("the search's table has no filters: pass an empty NewsQuery")
-    # The publication condition is published()'s (core/publishing.py), on the table's copy of
-    # the article's fields; tests/test_search.py checks that both find the same articles.
-    columns = (
-        f"found.article_id, ts_rank(found.rank_{page_language}, queries.words) AS rank, "
-        "found.status, found.published_at, found.unpublish_at"
-    )
-    sql = f"""
-        SELECT article_id, rank, COUNT(*) OVER () FROM ({matching_sql(page_language, columns)})
-        AS found WHERE status = 'published' AND published_at <= %s
-            AND (unpublish_at IS NULL OR unpublish_at > %s)
-        ORDER BY rank DESC, published_at DESC, article_id DESC
-        LIMIT %s OFFSET %s"""  # noqa: S608 — names are this module's and the settings' own
     params = [*texts, now, now, stop - offset, offset]
     with not_prepared(connection), connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(page_sql(page_language), params)
         found = cursor.fetchall()
     if not found:
         return []
-    ranks = {pk: (rank, total) for pk, rank, total in found}
-    # The words of the languages whose snippets the database cuts (all but Arabic).
-    marked = tuple(text for code, text in zip(language_codes(), texts, strict=True) if code != "ar")
-    cards = found_cards(now, tuple(ranks), marked, page_language=page_language)
-    order = {pk: position for position, (pk, _rank, _total) in enumerate(found)}
-    cards = sorted(cards, key=lambda card: order[card.pk])
-    for card in cards:
-        card.relevance, card.match_total = ranks[card.pk]
-    return cards
+    cards = {card.pk: card for card in found_cards(now, tuple(row[0] for row in found))}
+    page = []
+    for pk, rank, total, snippet, source, opening in found:
+        card = cards.get(pk)
+        if card is None:  # unpublished since the first query
+            continue
+        card.relevance, card.match_total = rank, total
+        card.snippet, card.snippet_source, card.snippet_opening = snippet, source, opening
+        page.append(card)
+    return page
 
 
-@Prepared.replanned
-def found_cards(now, pks, marked_texts, *, page_language):
-    """The cards of the public articles `pks` (the site search's page, in any order), with the
-    snippet of each: `ts_headline()` of `marked_texts` (the words as word_texts() gives them,
-    for each language but Arabic) as `snippet`, or for one shown in Arabic the text it is cut
-    from as `snippet_source` (see `ranked_cards()`)."""
-    marked = [code for code in language_codes() if code != "ar"]
-    by_language = dict(zip(marked, marked_texts, strict=True))
-    return (
-        Article.objects.published(now)
-        .filter(pk__in=pks)
-        .annotate(
-            snippet=headline(
-                _shown_text(page_language, marked),
-                {code: by_language[code] for code in marked},
-                f"shown_language_{page_language}",
-            ),
-            snippet_source=_shown_text(page_language, ["ar"]),
-        )
-        .cards()
-    )
+@Prepared
+def found_cards(now, pks):
+    """The cards of the public articles `pks` (the site search's page, in any order)."""
+    return Article.objects.published(now).filter(pk__in=pks).cards()

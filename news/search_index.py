@@ -215,26 +215,85 @@ def drop_ranking():
     ]
 
 
-def matching_sql(page_language, columns="found.article_id"):
-    """SQL giving `columns` of the rows (`found`) of the articles whose text, as a page in
-    `page_language` shows it, holds every word (`queries.words`: the query that found it).
-    Its parameters are the words as `core.search.word_texts()` gives them for PostgreSQL, in
-    the order of `language_codes()`. One index scan of the search's table
-    for each distinct query (the words as each shown language reads them, often one query
-    for all four), each row kept if the query is that of the language its page shows."""
-    from core.search import configuration
+def page_sql(page_language):
+    """SQL giving the site search's page of articles: (article_id, rank, the number of all the
+    matches, snippet, snippet_source, opening), the best match first. Its parameters: the words
+    as `core.search.word_texts()` gives them for PostgreSQL, in the order of
+    `language_codes()`; now, twice; the page's size and its offset.
 
+    - `queries`: each distinct query (the words as each shown language reads them, often one
+      query for all four) with the languages that read it so.
+    - `found`: the matches, in one pass over the search's table: one index scan for each
+      query, each row kept if the query is that of the language its page shows it in, and if
+      public (`published()`'s condition on the table's copy of the publication fields;
+      tests/test_search.py checks that both find the same articles). Each with its rank, and
+      no more: the other columns are read for the page's rows only (carrying the row's
+      document and query through 4,400 matches cost as much as finding them).
+    - `page`: the page's rows, best first, with the number of all the matches.
+    - `texts`: the page's rows with their shown summary and body and whether those hold one
+      of the words, read from the row's document (its positions of weights B and C).
+    Then the snippets, cut for the page's rows only:
+    - `snippet`: where the text holds one of the words, PostgreSQL's `ts_headline()` (the
+      matches between core.search's marks), but for an article shown in Arabic, whose words
+      it would not mark (it compares the text as written, before cyberwatch_arabic(), with
+      the normalised words): that text is `snippet_source`, for core.search.python_snippet();
+    - `opening`: where the text holds none (the words are in the title), its first 1,000
+      characters (tags out), for its first words. ts_headline() would have read the whole text to find
+      nothing: 0.3–0.5 ms an article, most of the page's database time when the best matches
+      are titles'."""
+    from core.search import HEADLINE_OPTIONS, configuration
+
+    codes = language_codes()
     asked = ", ".join(
-        f"('{code}', plainto_tsquery('{configuration(code)}'::regconfig, %s))"
-        for code in language_codes()
+        f"('{code}', plainto_tsquery('{configuration(code)}'::regconfig, %s))" for code in codes
     )
+    text = " ".join(
+        f"WHEN '{code}' THEN concat_ws(' ', article.summary_{code}, article.body_{code})"
+        for code in codes
+    )
+    headlines = " ".join(
+        f"WHEN '{code}' THEN ts_headline('{configuration(code)}'::regconfig, plain, words, "
+        f"'{HEADLINE_OPTIONS}')"
+        for code in codes
+        if code != "ar"
+    )
+    shown, match = f"shown_{page_language}", f"match_{page_language}"
     return f"""
         WITH asked (language, words) AS (VALUES {asked}),
         queries AS (
             SELECT words, array_agg(language) AS languages FROM asked
             WHERE numnode(words) > 0 GROUP BY words
+        ),
+        found AS MATERIALIZED (
+            SELECT found.article_id, found.published_at,
+                ts_rank(found.rank_{page_language}, queries.words) AS rank
+            FROM queries JOIN {RANKED} AS found
+                ON found.{match} @@ queries.words AND found.{shown} = ANY (queries.languages)
+            WHERE found.status = 'published' AND found.published_at <= %s
+                AND (found.unpublish_at IS NULL OR found.unpublish_at > %s)
+        ),
+        page AS MATERIALIZED (
+            SELECT found.*, (SELECT COUNT(*) FROM found) AS total FROM found
+            ORDER BY rank DESC, published_at DESC, article_id DESC
+            LIMIT %s OFFSET %s
+        ),
+        texts AS MATERIALIZED (
+            SELECT page.*, search.{shown} AS shown, queries.words,
+                ts_filter(search.{match}, '{{b,c}}')
+                    @@ replace(queries.words::text, ' & ', ' | ')::tsquery AS in_text,
+                CASE search.{shown} {text} END AS text
+            FROM page
+            JOIN {RANKED} AS search ON search.article_id = page.article_id
+            JOIN queries ON search.{shown} = ANY (queries.languages)
+            JOIN {TABLE} AS article ON article.id = page.article_id
         )
-        SELECT {columns}
-        FROM queries JOIN {RANKED} AS found
-            ON found.match_{page_language} @@ queries.words
-            AND found.shown_{page_language} = ANY (queries.languages)"""
+        SELECT article_id, rank, total,
+            CASE WHEN in_text THEN CASE shown {headlines} END END AS snippet,
+            CASE WHEN in_text AND shown = 'ar' THEN plain END AS snippet_source,
+            CASE WHEN NOT in_text THEN left(plain, 1000) END AS opening
+        FROM (
+            SELECT texts.*, regexp_replace(
+                CASE WHEN in_text THEN text ELSE left(text, 3000) END, '<[^>]*>', ' ', 'g'
+            ) AS plain FROM texts
+        ) AS texts
+        ORDER BY rank DESC, published_at DESC, article_id DESC"""

@@ -256,6 +256,37 @@ def test_snippets_mark_the_words_and_escape_the_rest(client):
     HTMLParser(strict=True).parse(html)
 
 
+def snippets(response):
+    """The snippets of the articles found, as HTML, in the order shown."""
+    html = response.content.decode()
+    return re.findall(r'<p class="card__summary search-snippet">(.*?)</p>', html, re.DOTALL)
+
+
+@pytest.mark.django_db
+def test_a_title_match_shows_the_opening_of_its_text_with_nothing_marked(client):
+    words = " ".join(f"word{number}" for number in range(60))
+    ArticleFactory(
+        title_en="Ransomware group disrupted",
+        summary_en="<p>Officers from twelve countries took part.</p>",
+        body_en=f"<p>{words}</p>",
+    )
+    [snippet] = snippets(search(client, "ransomware"))
+    assert "<mark>" not in snippet
+    assert snippet.startswith("Officers from twelve countries took part. word0 word1")
+    assert snippet.endswith(" …")  # the text goes on
+
+
+@pytest.mark.django_db
+def test_one_of_the_words_in_the_text_is_marked_when_the_others_are_in_the_title(client):
+    ArticleFactory(
+        title_en="Botnet taken down",
+        summary_en="Servers were seized.",
+        body_en="<p>The Simda operation freed 770,000 computers.</p>",
+    )
+    [snippet] = snippets(search(client, "botnet simda"))
+    assert "<mark>Simda</mark>" in snippet
+
+
 @pytest.mark.django_db
 def test_each_result_is_shown_in_its_fallback_language_with_lang(client):
     article = ArticleFactory(french=True, title_fr="Rançongiciel : une arrestation")
