@@ -238,9 +238,9 @@ def page_sql(page_language):
       it would not mark (it compares the text as written, before cyberwatch_arabic(), with
       the normalised words): that text is `snippet_source`, for core.search.python_snippet();
     - `opening`: where the text holds none (the words are in the title), its first 1,000
-      characters (tags out), for its first words. ts_headline() would have read the whole text to find
-      nothing: 0.3–0.5 ms an article, most of the page's database time when the best matches
-      are titles'."""
+      characters (tags out), for its first words. ts_headline() would have read the whole
+      text to find nothing: 0.3–0.5 ms an article, most of the page's database time when the
+      best matches are titles'."""
     from core.search import HEADLINE_OPTIONS, configuration
 
     codes = language_codes()
