@@ -135,8 +135,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Server-side parameter binding: the same query with other values is parsed once per
     # connection (psycopg prepares it from its second run), and planned once when PostgreSQL
     # finds a plan for any values as good as those it made for each (plan_cache_mode=auto).
-    # The words filter's queries are never prepared: their best plan depends on the words
-    # (core.prepared.Prepared.replanned). Off behind a transaction-mode pooler such as
+    # The news list's words queries are never prepared: their best plan depends on the words
+    # (core.prepared.Prepared.replanned); the site search's is (one plan, the words' index,
+    # news/search_index.py). Off behind a transaction-mode pooler such as
     # PgBouncer (DATABASE_PREPARED=0).
     if env.bool("DATABASE_PREPARED", default=True):
         DATABASES["default"]["OPTIONS"].setdefault("server_side_binding", True)
