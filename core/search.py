@@ -319,37 +319,6 @@ HEADLINE_OPTIONS = (
 )
 
 
-def headline(text_expression, texts, shown_language_column):
-    """PostgreSQL's `ts_headline()` of `text_expression` (tags out) for the matched words in
-    the shown language, with MARK_START and MARK_STOP around each match: `marked_html()`
-    escapes the rest."""
-    whens = []
-    for code, text in texts.items():
-        query = SearchQuery(text, config=configuration(code), search_type="plain")
-        plain = models.Func(
-            text_expression,
-            models.Value("<[^>]*>"),
-            models.Value(" "),
-            models.Value("g"),
-            function="regexp_replace",
-            output_field=models.TextField(),
-        )
-        whens.append(
-            models.When(
-                **{shown_language_column: code},
-                then=models.Func(
-                    plain,
-                    query,
-                    models.Value(HEADLINE_OPTIONS),
-                    function="ts_headline",
-                    template=f"%(function)s('{configuration(code)}'::regconfig, %(expressions)s)",
-                    output_field=models.TextField(),
-                ),
-            )
-        )
-    return models.Case(*whens, default=models.Value(""), output_field=models.TextField())
-
-
 # Matching and snippets in Python: for the few rows of the small kinds (crime areas, advice,
 # initiatives), read whole in their shown language, and for SQLite's snippets.
 
@@ -374,7 +343,8 @@ def python_score(fields, terms, language):
 
 
 def marked_html(text):
-    """A `headline()` (or `python_snippet()`) as HTML: escaped, the marks as <mark>."""
+    """A snippet (PostgreSQL's `ts_headline()` with HEADLINE_OPTIONS, or `python_snippet()`)
+    as HTML: escaped, the marks as <mark>."""
     from django.utils.html import escape
     from django.utils.safestring import mark_safe
 
@@ -386,7 +356,7 @@ def marked_html(text):
 
 def python_snippet(text, terms, language, length=30):
     """About `length` words of `text` (tags out) around its first word that starts with one
-    of `terms`, the matching words between MARK_START and MARK_STOP (as `headline()` gives);
+    of `terms`, the matching words between MARK_START and MARK_STOP (as `ts_headline()` gives them);
     its first `length` words when none does. Words are read, and stemmed, only as far as the
     snippet needs: up to the first match and the words after it."""
     plain = html.unescape(_TAG.sub(" ", text or ""))

@@ -8,7 +8,7 @@ from django.db.models.functions import Coalesce, Concat, Greatest
 
 from core.languages import language_codes
 from core.prepared import Prepared
-from core.search import headline, matching_q, relevance
+from core.search import matching_q, relevance
 
 from .counts import tag_pks, with_any_crime_area
 from .facets import counted_rows
@@ -171,30 +171,18 @@ def ranked_cards(now, texts, query, *, page_language, offset, stop):
     """A page of the site search's articles: the cards `[offset:stop]` of the public articles
     matching the words, the best match first (then the newest), each with its `relevance`, the
     number of all the matches (`match_total`: counted in the same pass over them, where a
-    count of its own read them all again) and the text of its snippet: PostgreSQL's
-    `ts_headline()` as `snippet`, or the shown summary and body as `snippet_source`
-    (core.search.python_snippet() cuts it) on SQLite, and on PostgreSQL for an article shown
-    in Arabic, whose words ts_headline() would not mark (it
-    compares the text's own spelling, before cyberwatch_arabic(), with the normalised words)."""
+    count of its own read them all again) and the text of its snippet, the shown summary and
+    body, as `snippet_source` (core.search.python_snippet() cuts it). The site search's page
+    on SQLite; on PostgreSQL `ranked_page()` reads the search's own table, and the tests
+    check that both find the same articles in the same order."""
     shown = f"shown_language_{page_language}"
     by_language = _texts_by_language(texts)
     table = Article._meta.db_table
     found = _matching(now, texts, query, page_language).annotate(
         relevance=relevance(by_language, shown, connection.vendor, table, SITE_SEARCHED_FIELDS),
         match_total=Window(Count("pk")),
+        snippet_source=_shown_text(page_language, language_codes()),
     )
-    if connection.vendor == "postgresql":
-        marked = [code for code in language_codes() if code != "ar"]
-        found = found.annotate(
-            snippet=headline(
-                _shown_text(page_language, marked),
-                {code: by_language[code] for code in marked},
-                shown,
-            ),
-            snippet_source=_shown_text(page_language, ["ar"]),
-        )
-    else:
-        found = found.annotate(snippet_source=_shown_text(page_language, language_codes()))
     return found.cards().order_by("-relevance", "-published_at", "-pk")[offset:stop]
 
 
